@@ -1,0 +1,30 @@
+"""ASGI entry point: HTTP through Django, WebSocket through channels."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wanlixing.settings")
+# WhiteNoise serves static files with a synchronous iterator; under ASGI Django warns once
+# per file. The files are small and served from the page cache, so the warning is noise.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
+
+from django.core.asgi import get_asgi_application
+
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from wanlixing.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
+        ),
+    }
+)
