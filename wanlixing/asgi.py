@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wanlixing.settings")
 # per file. The files are small and served from the page cache, so the warning is noise.
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
 
-from django.core.asgi import get_asgi_application
+from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
