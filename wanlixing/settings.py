@@ -6,6 +6,7 @@ message naming the variable.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -128,7 +129,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory: browser tests serve the ASGI app from another thread,
     # which must see the same test database.
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-wanlixing.sqlite3")}
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-wanlixing-{os.getpid()}.sqlite3")}
 _db.setdefault("TEST", {})
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -43,6 +43,7 @@ class ProfileIn(Schema):
     region_code: str | None = Field(None, max_length=6)
     area_type: str | None = Field(None, max_length=8)
     segments: list[str] | None = Field(None, max_length=7)
+    affiliation_id: int | None = None
 
 
 class ProfileOut(Schema):
@@ -56,6 +57,8 @@ class ProfileOut(Schema):
     region_name: str
     area_type: str
     segments: list[str]
+    affiliation_id: int | None
+    affiliation_name: str | None
     elder_mode: bool
 
 
@@ -86,6 +89,8 @@ def _profile(user: User) -> dict[str, Any]:
         "region_name": region_full_name(user.region_code),
         "area_type": user.area_type,
         "segments": list(user.segments.values_list("code", flat=True)),
+        "affiliation_id": user.affiliation_id,
+        "affiliation_name": user.affiliation.name if user.affiliation else None,
         "elder_mode": user.elder_mode,
     }
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgeBand, AreaType, Occupation, Segment
+from .models import AgeBand, AreaType, Occupation, Organisation, Segment
 from .regions import region_choices
 
 
@@ -90,6 +90,15 @@ class ProfileForm(forms.Form):
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    affiliation = forms.ModelChoiceField(
+        label=_("所在学校/单位/社区"),
+        queryset=Organisation.objects.filter(
+            is_active=True,
+            kind__in=["school", "community", "bank", "insurer", "securities", "other"],
+        ),
+        required=False,
+        help_text=_("用于排行榜分组，可不填。"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

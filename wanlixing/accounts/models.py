@@ -77,6 +77,15 @@ class User(AbstractUser):
     region_code = models.CharField(_("所在地区"), max_length=6, blank=True, db_index=True)
     area_type = models.CharField(_("城镇/农村"), max_length=8, choices=AreaType.choices, blank=True)
     segments = models.ManyToManyField(Segment, verbose_name=_("受众群体"), blank=True)
+    affiliation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("所在学校/单位/社区"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="affiliated_users",
+        help_text=_("用于学校、单位、社区排行榜和直播答题分队；不授予任何管理权限。"),
+    )
     elder_mode = models.BooleanField(_("长辈模式"), default=False)
     anonymised_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
 

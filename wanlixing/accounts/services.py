@@ -108,9 +108,16 @@ def user_update_profile(
     region_code: str | None = None,
     area_type: str | None = None,
     segments: list[str] | None = None,
+    affiliation_id: int | None = None,
+    clear_affiliation: bool = False,
 ) -> User:
     """Update the personalisation profile. Unknown codes raise ValidationError."""
     errors: dict[str, str] = {}
+    if (
+        affiliation_id is not None
+        and not Organisation.objects.filter(pk=affiliation_id, is_active=True).exists()
+    ):
+        errors["affiliation_id"] = _("所选学校/单位/社区不存在。")
     if region_code and not region_is_valid(region_code):
         errors["region_code"] = _("地区代码无效，请从列表中选择。")
     if segments is not None:
@@ -137,6 +144,10 @@ def user_update_profile(
         for name, value in fields.items():
             if value is not None:
                 setattr(user, name, value.strip() if name == "display_name" else value)
+        if affiliation_id is not None:
+            user.affiliation_id = affiliation_id
+        elif clear_affiliation:
+            user.affiliation = None
         user.full_clean(exclude=["password", "username", "phone"])
         user.save()
         if segments is not None:
@@ -214,6 +225,7 @@ def user_export(*, user: User) -> dict[str, Any]:
         "region_code": user.region_code,
         "area_type": user.area_type,
         "segments": list(user.segments.values_list("code", flat=True)),
+        "affiliation": user.affiliation.name if user.affiliation else None,
         "elder_mode": user.elder_mode,
     }
     data: dict[str, Any] = {
@@ -251,6 +263,7 @@ def user_delete(*, user: User) -> None:
         user.api_tokens.all().delete()
         user.memberships.all().delete()
         user.segments.clear()
+        user.affiliation = None
         user.username = f"deleted_{user.pk}_{secrets.token_hex(3)}"
         user.phone = None
         user.email = ""

@@ -82,6 +82,7 @@ def me(request: HttpRequest) -> HttpResponse:
         "region_code": user.region_code,  # type: ignore[union-attr]
         "area_type": user.area_type,  # type: ignore[union-attr]
         "segments": list(user.segments.all()),  # type: ignore[union-attr]
+        "affiliation": user.affiliation,  # type: ignore[union-attr]
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -95,6 +96,8 @@ def me(request: HttpRequest) -> HttpResponse:
                 region_code=data["region_code"],
                 area_type=data["area_type"],
                 segments=[s.code for s in data["segments"]],
+                affiliation_id=data["affiliation"].pk if data["affiliation"] else None,
+                clear_affiliation=data["affiliation"] is None,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -117,3 +117,18 @@ def test_profile_update_saves_segments_and_region(client, learner):
     learner.refresh_from_db()
     assert learner.region_code == "110105"
     assert list(learner.segments.values_list("code", flat=True)) == ["student"]
+
+
+def test_profile_affiliation_for_leaderboards(client, learner, org):
+    client.force_login(learner)
+    response = client.post("/accounts/me/", {"affiliation": org.pk})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.affiliation == org
+    response = client.patch(
+        "/api/v1/accounts/me", data={"affiliation_id": 999999}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "不存在" in response.json()["error"]["message"]
+    learner.refresh_from_db()
+    assert learner.affiliation == org
