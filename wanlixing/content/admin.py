@@ -67,6 +67,9 @@ class ArticleAdminForm(forms.ModelForm):
     red_flags = LinesField(label=_("风险信号"), required=False, help_text=_("案例：每行一条"))
     what_to_do = LinesField(label=_("应对方法"), required=False, help_text=_("案例：每行一条"))
     facts = WordsField(label=_("事实依据"), required=False)
+    video_url = forms.URLField(
+        label=_("视频链接"), required=False, assume_scheme="https", max_length=200
+    )
 
     class Meta:
         model = Article

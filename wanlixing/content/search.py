@@ -185,8 +185,7 @@ def index_article(article: Article) -> bool:
             [
                 SearchTerm(article=article, term=term, weight=weight)
                 for term, weight in [*word_counts.items(), *gram_counts.items()]
-            ],
-            batch_size=500,
+            ]
         )
         SearchDocument.objects.update_or_create(
             article=article,

@@ -182,10 +182,11 @@ def article_update(
     """Change a draft. Items in review, published or archived are revised first."""
     if not _can_edit(by, article):
         raise PermissionDenied
-    _require_status(article, ArticleStatus.DRAFT)
-    _apply(article, data, audiences)
-    article.full_clean()
     with transaction.atomic():
+        article = _lock(article)
+        _require_status(article, ArticleStatus.DRAFT)
+        _apply(article, data, audiences)
+        article.full_clean()
         article.save()
         if audiences is not None:
             article.audiences.set(Segment.objects.filter(code__in=audiences))
