@@ -256,3 +256,8 @@ LOGGING = {
 
 if not DEBUG and SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("SECRET_KEY 不能使用 django-insecure 开头的开发密钥。")
+
+# --- Knowledge library (content) ---------------------------------------------------------
+# Largest uploaded video, in MB; items show at most this many search results per page.
+CONTENT_VIDEO_MAX_MB = env_int("CONTENT_VIDEO_MAX_MB", 200, minimum=1, maximum=4096)
+CONTENT_PAGE_SIZE = env_int("CONTENT_PAGE_SIZE", 12, minimum=1, maximum=100)

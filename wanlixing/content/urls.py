@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "content"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.library_home, name="home"),
+    path("search/", views.search_results, name="search"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("<slug:slug>/", views.article_detail, name="article"),
+    path("<slug:slug>/versions/", views.article_versions, name="versions"),
+    path("<slug:slug>/versions/<int:number>/", views.article_version_detail, name="version"),
+]
