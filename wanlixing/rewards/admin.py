@@ -111,7 +111,9 @@ class PointsEntryAdmin(ReadOnlyScopedAdmin):
         if entry.points <= 0 or entry.corrects_id or entry.corrections.exists():
             messages.error(request, _("这条记录不能再更正。"))
             return HttpResponseRedirect(change_url)
-        form = CorrectionForm(request.POST or None, max_points=entry.points)
+        form = CorrectionForm(
+            request.POST if request.method == "POST" else None, max_points=entry.points
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 correction = points_correct(

@@ -129,7 +129,8 @@ def settings(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     profile = selectors.rewards_profile_for(user)
     form = LeaderboardSettingForm(
-        request.POST or None, initial={"opt_out": profile.leaderboard_opt_out}
+        request.POST if request.method == "POST" else None,
+        initial={"opt_out": profile.leaderboard_opt_out},
     )
     if request.method == "POST" and form.is_valid():
         opt_out = form.cleaned_data["opt_out"]
