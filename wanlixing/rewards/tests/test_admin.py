@@ -25,11 +25,12 @@ LIST = "/admin/rewards/pointsentry/"
 def test_platform_admin_sees_every_entry(client, platform_admin, entries):
     client.force_login(platform_admin)
     body = client.get(LIST).content.decode()
-    assert "闯关本行" in body and "闯关别家" in body
+    assert "闯关本行" in body
+    assert "闯关别家" in body
 
 
 def test_org_staff_see_only_their_affiliated_users(client, editor, outsider, entries):
-    ours, theirs = entries
+    _ours, theirs = entries
     client.force_login(editor)
     body = client.get(LIST).content.decode()
     assert "闯关本行" in body
@@ -82,7 +83,7 @@ def test_org_admin_corrects_own_users_entry(client, org_admin, entries):
 
 
 def test_only_admins_of_the_users_organisation_may_correct(client, editor, outsider, entries):
-    ours, theirs = entries
+    ours, _theirs = entries
     client.force_login(editor)
     assert client.post(f"{LIST}{ours.pk}/correct/", {"points": 1, "reason": "x"}).status_code == 403
     client.force_login(outsider)

@@ -67,7 +67,8 @@ def test_opted_out_users_never_appear_but_keep_earning(award):
     assert [r.name for r in seen.rows] == ["别人"]
     assert seen.me.rank == 1
     own = board(shy)
-    assert own.opted_out and own.me is None
+    assert own.opted_out
+    assert own.me is None
     assert "低调的人" not in [r.name for r in own.rows]
     assert RewardsProfile.objects.get(user=shy).points_total == 80
     leaderboard_opt_out_set(user=shy, opt_out=False)
