@@ -57,7 +57,9 @@ def test_rewards_pages_in_normal_and_elder_mode(page, asgi_server, rewarded_lear
     ]:
         page.goto(asgi_server + path)
         violations = axe_serious_violations(page)
-        assert violations == [], [(path, v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+        assert violations == [], [
+            (path, v["id"], [n["target"] for n in v["nodes"]]) for v in violations
+        ]
         screenshot(page, name)
     # Nothing on the phone-sized page is wider than the screen.
     width = page.evaluate("document.documentElement.scrollWidth")
