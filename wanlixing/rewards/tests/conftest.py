@@ -23,12 +23,6 @@ class Clock:
         return moment
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Test users need a password hash, not a slow one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)
