@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import cache
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,11 @@ from wanlixing.accounts.regions import region_choices
 
 from .models import Category, InstitutionType, Kind, Status
 from .triage import participating_organisations
+
+
+@cache
+def _region_options() -> list[tuple[str, str]]:
+    return region_choices()
 
 
 class RouteForm(forms.Form):
@@ -22,7 +29,7 @@ class RouteForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = [("", _("不选（全国）")), *region_choices()]  # type: ignore[attr-defined]
+        self.fields["region_code"].choices = [("", _("不选（全国）")), *_region_options()]  # type: ignore[attr-defined]
 
 
 class TicketForm(RouteForm):
