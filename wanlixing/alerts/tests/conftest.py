@@ -11,12 +11,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users need no slow password hashing (the personas still sign in normally)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _task_queues(settings):
     settings.TASKS = {
         "default": {

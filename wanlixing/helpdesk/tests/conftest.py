@@ -14,12 +14,6 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users need no slow password hashing (the personas still sign in normally)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _task_queues(settings):
     """Run tasks inline but keep the platform's queues (notifications, …) valid."""
     settings.TASKS = {
