@@ -261,3 +261,49 @@ if not DEBUG and SECRET_KEY.startswith("django-insecure"):
 # Largest uploaded video, in MB; items show at most this many search results per page.
 CONTENT_VIDEO_MAX_MB = env_int("CONTENT_VIDEO_MAX_MB", 200, minimum=1, maximum=4096)
 CONTENT_PAGE_SIZE = env_int("CONTENT_PAGE_SIZE", 12, minimum=1, maximum=100)
+
+# --- Help desk and notifications (apps helpdesk, alerts) --------------------------------
+# Ticket handling limits in calendar days. Complaints follow the 15-day first limit of the
+# 银行业保险业消费投诉处理管理办法 (extendable to 30, at most 60); consultations are shorter.
+HELPDESK_COMPLAINT_SLA_DAYS = env_int("HELPDESK_COMPLAINT_SLA_DAYS", 15, minimum=1, maximum=60)
+HELPDESK_CONSULTATION_SLA_DAYS = env_int("HELPDESK_CONSULTATION_SLA_DAYS", 3, minimum=1, maximum=60)
+HELPDESK_REMIND_HOURS = env_int("HELPDESK_REMIND_HOURS", 48, minimum=1, maximum=24 * 30)
+HELPDESK_AUTO_CLOSE_DAYS = env_int("HELPDESK_AUTO_CLOSE_DAYS", 7, minimum=1)
+HELPDESK_ATTACHMENT_MAX_BYTES = env_int(
+    "HELPDESK_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024, maximum=50 * 1024 * 1024
+)
+HELPDESK_ATTACHMENTS_PER_TICKET = env_int("HELPDESK_ATTACHMENTS_PER_TICKET", 5, minimum=1)
+
+NOTIFY_EMAIL_ENABLED = env_bool("NOTIFY_EMAIL_ENABLED", True)
+NOTIFY_SMS_BACKEND = env_choice("NOTIFY_SMS_BACKEND", "console", ("console", "http", "off"))
+SMS_GATEWAY_URL = env_url("SMS_GATEWAY_URL", "", schemes=("http", "https"))
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_SIGNATURE = env_str("SMS_SIGNATURE", "【万里行】")
+if NOTIFY_SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
+    raise fail("SMS_GATEWAY_URL", "", "短信网关地址（NOTIFY_SMS_BACKEND=http 时必填）")
+NOTIFY_WECHAT_BACKEND = env_choice("NOTIFY_WECHAT_BACKEND", "console", ("console", "api", "off"))
+WECHAT_API_BASE = env_url(
+    "WECHAT_API_BASE", "https://api.weixin.qq.com", schemes=("http", "https")
+).rstrip("/")
+WECHAT_APP_ID = env_str("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = env_str("WECHAT_APP_SECRET", "")
+WECHAT_TEMPLATE_ID = env_str("WECHAT_TEMPLATE_ID", "")
+if NOTIFY_WECHAT_BACKEND == "api":
+    for _name in ("WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_TEMPLATE_ID"):
+        if not globals()[_name]:
+            raise fail(_name, "", "非空值（NOTIFY_WECHAT_BACKEND=api 时必填）")
+# Template fields: which template keyword carries the title and which the body.
+_wechat_fields = env_list("WECHAT_TEMPLATE_FIELDS", ["title:thing1", "body:thing2"])
+try:
+    WECHAT_TEMPLATE_FIELDS = dict(item.split(":", 1) for item in _wechat_fields)
+except ValueError:
+    raise fail(
+        "WECHAT_TEMPLATE_FIELDS", ",".join(_wechat_fields), "title:字段名,body:字段名"
+    ) from None
+if not set(WECHAT_TEMPLATE_FIELDS) <= {"title", "body"} or not WECHAT_TEMPLATE_FIELDS:
+    raise fail("WECHAT_TEMPLATE_FIELDS", ",".join(_wechat_fields), "title:字段名,body:字段名")
+WECHAT_TEMPLATE_VALUE_MAX = env_int("WECHAT_TEMPLATE_VALUE_MAX", 20, minimum=1)
+NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 10, minimum=1, maximum=120)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60, minimum=1)
+NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 500, minimum=1, maximum=10000)
