@@ -7,14 +7,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from wanlixing.learning.models import LiteracyItem, Question
-from wanlixing.learning.services import literacy_score
-
 from .models import Instrument
 
 
-def literacy_form_questions(form: str) -> list[Question]:
-    """The questions of literacy form ``form`` in their fixed order."""
+def literacy_form_questions(form: str) -> list[Any]:
+    """The questions of literacy form ``form`` in their fixed order (learning part)."""
+    from .services import SurveyError
+
+    try:
+        from wanlixing.learning.models import LiteracyItem
+    except ImportError:  # the learning part is not installed on this platform
+        raise SurveyError(
+            "not_ready", [_("知识测试试卷尚未准备好，请联系活动组织者。")], 409
+        ) from None
     items = LiteracyItem.objects.filter(form=form).select_related("question").order_by("position")
     return [item.question for item in items]
 
@@ -60,4 +65,6 @@ def knowledge_answers_score(
         clean[question.key] = sorted(set(chosen))
     if errors:
         raise SurveyError("invalid_answers", errors)
+    from wanlixing.learning.services import literacy_score
+
     return clean, literacy_score(form=instrument.literacy_form, answers=clean).score

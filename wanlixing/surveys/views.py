@@ -101,7 +101,12 @@ def hub(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _answer_page(request: HttpRequest, instrument: Instrument, *, paper: bool) -> HttpResponse:
-    questions = _questions(instrument)
+    try:
+        questions = _questions(instrument)
+    except SurveyError as exc:
+        return render(
+            request, "surveys/unavailable.html", {"message": exc.message}, status=exc.status
+        )
     code = request.POST.get("code") or request.GET.get("code", "")
     errors: list[str] = []
     answers: dict[str, Any] = {}
