@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("c/<str:code>/", views.hub, name="hub"),
+    path("<int:pk>/", views.answer, name="answer"),
+    path("<int:pk>/entry/", views.entry, name="entry"),
+]

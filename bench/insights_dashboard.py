@@ -1,0 +1,79 @@
+"""Dashboard page latency at 100,000 participants (the page reads the fact tables).
+
+Builds a demo campaign, refreshes its facts (the background task), then requests
+the dashboard with several filter combinations through the ASGI-less test client
+as a signed-in analyst. Prints one JSON line with p50/p95 in milliseconds.
+
+    .venv/bin/python bench/insights_dashboard.py [--participants N] [--requests R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=60)
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    tmp = tempfile.mkdtemp(prefix="wlx-bench-")
+    os.environ.setdefault("WANLIXING_VAR_DIR", tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wanlixing.settings")
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+    from wanlixing.accounts.models import User
+    from wanlixing.insights.services import facts_refresh
+    from wanlixing.outreach.demo import demo_campaign_build
+
+    campaign = demo_campaign_build(participants=args.participants, progress=False)
+    started = time.monotonic()
+    cells = facts_refresh(campaign_id=campaign.pk)
+    refresh_seconds = time.monotonic() - started
+    admin = User.objects.create_superuser(username="bench-admin", password=None, email="")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    base = f"/insights/?campaign={campaign.pk}"
+    urls = [base, base + "&audience=elderly", base + "&region=44", base + "&kind=lecture",
+            base + "&month_from=" + campaign.starts_on.strftime("%Y-%m")]  # fmt: skip
+    client.get(base)
+    timings = []
+    for i in range(args.requests):
+        started = time.monotonic()
+        response = client.get(urls[i % len(urls)])
+        timings.append((time.monotonic() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    timings.sort()
+    print(
+        json.dumps(
+            {
+                "bench": "insights_dashboard",
+                "database": connection.vendor,
+                "participants": args.participants,
+                "fact_cells": cells,
+                "facts_refresh_seconds": round(refresh_seconds, 1),
+                "requests": len(timings),
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Insights workflows: refreshing the dashboard facts, building reports, exporting scores."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from wanlixing.outreach.models import Campaign
+from wanlixing.surveys.models import KnowledgeGain
+
+from .aggregates import (
+    Aggregates,
+    Filters,
+    aggregates_from_facts,
+    aggregates_from_raw,
+    facts_rebuild,
+)
+from .figures import figures_compute
+from .models import FactRefresh, ReportFormat, ReportJob, ReportStatus
+from .narrative import METHODS, narrative_draft
+
+REFRESH_DEBOUNCE_SECONDS = 30
+
+
+def facts_refresh_request(*, campaign_id: int) -> None:
+    """Ask for the campaign's dashboard facts to be rebuilt soon (at most one queued job)."""
+    from .tasks import facts_refresh_task
+
+    if not cache.add(f"insights:refresh:{campaign_id}", 1, timeout=REFRESH_DEBOUNCE_SECONDS):
+        return
+    FactRefresh.objects.update_or_create(
+        campaign_id=campaign_id, defaults={"requested_at": timezone.now()}
+    )
+    facts_refresh_task.enqueue(campaign_id)
+
+
+def facts_refresh(*, campaign_id: int) -> int:
+    """Rebuild the campaign's fact tables from the raw rows; returns the number of cells."""
+    started = time.monotonic()
+    with transaction.atomic():
+        cells = facts_rebuild(campaign_id)
+        FactRefresh.objects.update_or_create(
+            campaign_id=campaign_id,
+            defaults={
+                "refreshed_at": timezone.now(),
+                "duration_ms": int((time.monotonic() - started) * 1000),
+            },
+        )
+    cache.delete(f"insights:refresh:{campaign_id}")
+    return cells
+
+
+def dashboard_figures(filters: Filters) -> tuple[dict[str, Any], dt.datetime | None]:
+    """Figures for the dashboard from the fact tables, and when they were refreshed."""
+    refreshed = None
+    if filters.campaign_id:
+        state = FactRefresh.objects.filter(campaign_id=filters.campaign_id).first()
+        refreshed = state.refreshed_at if state else None
+    agg: Aggregates = aggregates_from_facts(filters)
+    return figures_compute(agg, filters), refreshed
+
+
+def campaign_report_data(*, campaign: Campaign, scope: frozenset[int] | None) -> dict[str, Any]:
+    """Everything a campaign report shows, computed exactly from the raw tables.
+
+    ``scope`` limits the report to organisations' events (None: the whole campaign).
+    Contains no personal data: people appear only as counts.
+    """
+    filters = Filters(campaign_id=campaign.pk, scope=scope)
+    figures = figures_compute(aggregates_from_raw(filters), filters)
+    cost = figures["cost"]
+    if scope is None and campaign.budget is not None:
+        cost["budget"] = float(campaign.budget)
+    organisers = [campaign.lead_organisation.name] + [
+        o.name for o in campaign.organisations.exclude(pk=campaign.lead_organisation_id)
+    ]
+    return {
+        "campaign": {
+            "id": campaign.pk,
+            "slug": campaign.slug,
+            "name": campaign.name,
+            "starts_on": campaign.starts_on.isoformat(),
+            "ends_on": campaign.ends_on.isoformat(),
+            "organisations": organisers,
+            "budget": float(campaign.budget) if campaign.budget is not None else None,
+        },
+        "scope": sorted(scope) if scope is not None else None,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        **figures,
+        "narrative": narrative_draft(campaign.name, figures),
+        "methods": METHODS,
+    }
+
+
+def campaign_report_render(*, data: dict[str, Any], fmt: str, campaign: Campaign) -> bytes:
+    """The report in one format: html, pdf, xlsx or json."""
+    if fmt == ReportFormat.JSON:
+        import json
+
+        return json.dumps(data, ensure_ascii=False, indent=2).encode()
+    if fmt == ReportFormat.HTML:
+        from .report.html import report_html
+
+        return report_html(data).encode()
+    if fmt == ReportFormat.PDF:
+        from .report.pdf import report_pdf
+
+        return report_pdf(data)
+    if fmt == ReportFormat.XLSX:
+        from .report.xlsx import report_xlsx
+
+        return report_xlsx(data, campaign=campaign)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+def campaign_find(identifier: str) -> Campaign | None:
+    """A campaign by slug or numeric id (the CAMPAIGN argument of the commands)."""
+    campaign = Campaign.objects.filter(slug=identifier).first()
+    if campaign is None and identifier.isdigit():
+        campaign = Campaign.objects.filter(pk=int(identifier)).first()
+    return campaign
+
+
+def reports_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def report_job_create(
+    *, campaign: Campaign, user: Any, scope: frozenset[int] | None, fmt: str
+) -> ReportJob:
+    """Queue a report for building in the background."""
+    from .tasks import report_build_task
+
+    if fmt not in ReportFormat.values:
+        raise ValueError(fmt)
+    job = ReportJob.objects.create(
+        campaign=campaign,
+        requested_by=user,
+        organisation_ids=sorted(scope) if scope is not None else None,
+        format=fmt,
+    )
+    transaction.on_commit(lambda: report_build_task.enqueue(job.pk))
+    return job
+
+
+def report_job_build(*, job_id: int) -> ReportJob:
+    job = ReportJob.objects.select_related("campaign").get(pk=job_id)
+    if job.status == ReportStatus.DONE:
+        return job
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportStatus.RUNNING)
+    scope = frozenset(job.organisation_ids) if job.organisation_ids is not None else None
+    try:
+        data = campaign_report_data(campaign=job.campaign, scope=scope)
+        content = campaign_report_render(data=data, fmt=job.format, campaign=job.campaign)
+        path = reports_dir() / f"report-{job.pk}-{job.campaign.slug}.{job.format}"
+        path.write_bytes(content)
+        job.path = str(path)
+        job.status = ReportStatus.DONE
+    except Exception as exc:  # the page shows the failure instead of spinning forever
+        job.status = ReportStatus.FAILED
+        job.error = str(exc)[:300]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["path", "status", "error", "finished_at"])
+    return job
+
+
+def scores_rows(*, campaign: Campaign, scope: frozenset[int] | None) -> Iterable[tuple]:
+    """(participant_code, pre_score, post_score) for every coded knowledge-test taker."""
+    qs = KnowledgeGain.objects.filter(campaign=campaign, registration__isnull=False)
+    if scope is not None:
+        qs = qs.filter(event__organisation_id__in=sorted(scope))
+    return (
+        qs.order_by("registration__code")
+        .values_list("registration__code", "pre_score", "post_score")
+        .iterator(chunk_size=20000)
+    )
+
+
+def scores_export_csv(*, campaign: Campaign, scope: frozenset[int] | None, out: Any) -> int:
+    """Write ``participant_code,pre_score,post_score`` (codes only, never names or phones)."""
+    writer = csv.writer(out)
+    writer.writerow(["participant_code", "pre_score", "post_score"])
+    count = 0
+    for code, pre, post in scores_rows(campaign=campaign, scope=scope):
+        writer.writerow([code, "" if pre is None else pre, "" if post is None else post])
+        count += 1
+    return count

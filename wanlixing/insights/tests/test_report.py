@@ -1,0 +1,151 @@
+"""Reports on a small fixed campaign: JSON contents, scoping, suppression, PDF text, exports."""
+
+import io
+import json
+
+import pytest
+from scipy import stats
+
+from wanlixing.accounts.services import membership_add
+from wanlixing.accounts.tests.factories import UserFactory
+from wanlixing.insights.aggregates import Filters, aggregates_from_facts, aggregates_from_raw
+from wanlixing.insights.services import (
+    campaign_report_data,
+    campaign_report_render,
+    facts_refresh,
+    scores_export_csv,
+)
+from wanlixing.outreach.services import event_check_in, event_register
+from wanlixing.outreach.tests.factories import EventFactory
+from wanlixing.surveys.models import KnowledgeGain
+
+pytestmark = pytest.mark.django_db
+
+PRE = [40, 55, 60, 48, 70, 52, 65, 58]
+POST = [52, 60, 71, 50, 78, 55, 70, 66]
+
+
+@pytest.fixture
+def campaign(org, other_org, organiser):
+    ours = EventFactory(campaign__lead_organisation=org, cost=800)
+    campaign = ours.campaign
+    campaign.organisations.add(other_org)
+    theirs = EventFactory(campaign=campaign, organisation=other_org, region_code="110101", cost=300)
+    for i, (pre, post) in enumerate(zip(PRE, POST, strict=True)):
+        reg = event_register(
+            event=ours, name=f"参与者{i}", phone=f"1391234{i:04d}", audience="elderly"
+        ).registration
+        event_check_in(event=ours, code=reg.code, by=organiser)
+        KnowledgeGain.objects.create(
+            registration=reg, campaign=campaign, event=ours, audience="elderly",
+            pre_score=pre, post_score=post,
+        )  # fmt: skip
+    for i in range(3):
+        reg = event_register(
+            event=theirs, name=f"他人{i}", phone=f"1371234{i:04d}", audience="student"
+        ).registration
+        event_check_in(event=theirs, code=reg.code, by=organiser)
+    return campaign
+
+
+def test_report_json_has_the_known_figures(campaign):
+    data = campaign_report_data(campaign=campaign, scope=None)
+    gain = data["knowledge_gain"]
+    t = stats.ttest_rel(POST, PRE)
+    assert data["events"]["total"] == 2
+    assert data["reach"]["person_times"] == 11
+    assert data["reach"]["unique_people"] == 11
+    assert gain["n_paired"] == 8
+    assert gain["mean_pre"] == pytest.approx(sum(PRE) / 8, abs=0.01)
+    assert gain["mean_post"] == pytest.approx(sum(POST) / 8, abs=0.01)
+    assert gain["mean_diff"] == pytest.approx(6.75, abs=0.01)
+    assert gain["p_value"] == pytest.approx(t.pvalue, rel=1e-3)
+    assert gain["ci95"][0] < 6.75 < gain["ci95"][1]
+    assert gain["significant"] is True
+    student = [a for a in data["audiences"] if a["audience"] == "student"]
+    assert student[0]["person_times"] == "<5"
+    text = json.dumps(data, ensure_ascii=False)
+    assert "参与者0" not in text
+    assert "13912340000" not in text
+    assert "提升具有统计学意义" in " ".join(data["narrative"])
+
+
+def test_scope_limits_the_report_to_own_organisation(campaign, org):
+    data = campaign_report_data(campaign=campaign, scope=frozenset({org.pk}))
+    assert data["events"]["total"] == 1
+    assert data["reach"]["person_times"] == 8
+
+
+def test_dashboard_facts_agree_with_raw_rows(campaign):
+    facts_refresh(campaign_id=campaign.pk)
+    for filters in (
+        Filters(campaign_id=campaign.pk),
+        Filters(campaign_id=campaign.pk, audience="elderly"),
+    ):
+        raw, facts = aggregates_from_raw(filters), aggregates_from_facts(filters)
+        key = lambda c: c.key  # noqa: E731
+        assert sorted(raw.cells, key=key) == sorted(facts.cells, key=key)
+        assert raw.hist_diff == facts.hist_diff
+        assert raw.unique_people == facts.unique_people
+
+
+def test_pdf_renders_chinese_title(campaign):
+    import pypdfium2
+
+    data = campaign_report_data(campaign=campaign, scope=None)
+    pdf = pypdfium2.PdfDocument(campaign_report_render(data=data, fmt="pdf", campaign=campaign))
+    text = pdf[0].get_textpage().get_text_range()
+    assert f"{campaign.name} 活动总结报告" in text
+    image = pdf[0].render(scale=1).to_pil().convert("L")
+    assert image.getextrema()[0] < 80  # glyphs were drawn, not blank boxes or nothing
+
+
+def test_xlsx_has_the_sheets(campaign):
+    from openpyxl import load_workbook
+
+    data = campaign_report_data(campaign=campaign, scope=None)
+    book = load_workbook(
+        io.BytesIO(campaign_report_render(data=data, fmt="xlsx", campaign=campaign))
+    )
+    assert [s.split()[0] for s in book.sheetnames] == [
+        "summary", "events", "reach", "knowledge", "follow-up", "regions",
+    ]  # fmt: skip
+
+
+def test_scores_export_has_codes_only(campaign):
+    out = io.StringIO()
+    assert scores_export_csv(campaign=campaign, scope=None, out=out) == 8
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "participant_code,pre_score,post_score"
+    assert all(len(line.split(",")[0]) == 8 for line in lines[1:])
+
+
+def test_dashboard_access_by_role_and_organisation(client, campaign, analyst, learner, other_org):
+    facts_refresh(campaign_id=campaign.pk)
+    client.force_login(learner)
+    assert client.get("/insights/").status_code == 403
+    client.force_login(analyst)
+    response = client.get(f"/insights/?campaign={campaign.pk}")
+    assert response.status_code == 200
+    assert response.context["figures"]["events"]["total"] == 1  # only their organisation's event
+    stranger = UserFactory(username="analyst-b")
+    membership_add(user=stranger, organisation=other_org, role="analyst")
+    other = EventFactory(campaign__lead_organisation=other_org).campaign
+    assert client.get(f"/insights/?campaign={other.pk}").status_code == 400
+    response = client.post(f"/insights/campaigns/{other.pk}/report/", {"format": "json"})
+    assert response.status_code == 404
+
+
+def test_report_job_builds_in_the_background_and_downloads(
+    client, campaign, organiser, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.VAR_DIR = tmp_path
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/insights/campaigns/{campaign.pk}/report/", {"format": "json"})
+    job_url = response["Location"]
+    status = client.get(job_url + "status/").json()
+    assert status["status"] == "done"
+    download = client.get(job_url + "download/")
+    data = json.loads(b"".join(download.streaming_content))
+    assert data["events"]["total"] == 1
