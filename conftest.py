@@ -20,13 +20,34 @@ PASSWORD = "correct-horse-9"
 
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "reports", "notifications", "training"],
+        }
+    }
     # A fast hasher: tests create many users; production keeps Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Segments and topics are seeded by migrations; a transactional test's flush removes
+    them, so put them back before any test that touches the database."""
+    if not {"db", "transactional_db", "django_db_setup"} & set(request.fixturenames) and not (
+        request.node.get_closest_marker("django_db")
+    ):
+        return
+    request.getfixturevalue("django_db_setup")
+    from wanlixing.core.seeds import reference_data_ensure
+
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        reference_data_ensure()
 
 
 @pytest.fixture(autouse=True)
@@ -185,6 +206,21 @@ def asgi_server(transactional_db):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    _close_server_thread_connections()
+
+
+def _close_server_thread_connections() -> None:
+    """Views ran in the server's worker threads, whose database connections stay open;
+    on PostgreSQL they would keep the test database from being dropped."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture

@@ -22,3 +22,9 @@ class AlertsConfig(AppConfig):
         )
         panels.register("home", "alerts", order=10, render=views.home_panel)
         panels.register("me", "notifications", order=35, render=views.me_panel)
+
+        from wanlixing.core import periodic
+
+        from .tasks import deliveries_retry_due_task
+
+        periodic.register("notifications-retry", every_seconds=300, task=deliveries_retry_due_task)

@@ -14,6 +14,7 @@ NAV = [
     ("learn", _("闯关答题"), "/learn/"),
     ("antifraud", _("反诈工具"), "/antifraud/"),
     ("advisor", _("智能顾问"), "/advisor/"),
+    ("help", _("求助"), "/help/"),
     ("events", _("活动"), "/events/"),
     ("me", _("我的"), "/accounts/me/"),
 ]

@@ -23,6 +23,12 @@ class HelpdeskConfig(AppConfig):
         )
         panels.register("me", "helpdesk", order=30, render=views.me_panel)
 
+        from wanlixing.core import periodic
+
+        from .tasks import tickets_sla_scan_task
+
+        periodic.register("helpdesk-sla-scan", every_seconds=300, task=tickets_sla_scan_task)
+
     def load_starter_data(self, stdout: Any) -> None:
         from .starter import routing_rules_seed
 

@@ -44,8 +44,11 @@ class Command(BaseCommand):
         import uvicorn
 
         if options["with_worker"]:
+            from wanlixing.core.periodic import start_scheduler_thread
+
             start_worker_thread()
-            self.stdout.write("后台任务线程已启动。")
+            start_scheduler_thread()
+            self.stdout.write("后台任务线程与定时任务已启动。")
         self.stdout.write(f"万里行已启动：http://{options['host']}:{options['port']}/")
         uvicorn.run(
             "wanlixing.asgi:application",
