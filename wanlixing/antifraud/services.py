@@ -334,9 +334,13 @@ def drill_save_source(*, drill: Drill | None, source_yaml: str) -> Drill:
         drill = Drill.objects.filter(slug=data["slug"]).first() or Drill(slug=data["slug"])
     if drill.pk and drill.slug != data["slug"]:
         raise DrillError(["不能修改已有演练的代码（slug）。"])
-    changed = drill.data != data
-    if drill.pk and changed and int(data["version"]) <= drill.version:
-        data["version"] = drill.version + 1
+
+    def content(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if k != "version"}
+
+    changed = content(drill.data or {}) != content(data)
+    if drill.pk and int(data["version"]) <= drill.version:
+        data["version"] = drill.version + 1 if changed else drill.version
     drill.version = int(data["version"])
     drill.title = str(data["title"])[:120]
     drill.fraud_type = data["fraud_type"]

@@ -10,6 +10,8 @@ personal name beside it, an unusually large amount.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -241,6 +243,11 @@ def _amount_value(number: str, unit: str) -> Decimal | None:
     return value
 
 
+def _fold_one(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char).lower()
+    return folded if len(folded) == 1 else char
+
+
 def entities_find(norm: NormalizedText) -> list[Entity]:
     """Links, phone numbers, account numbers and amounts, each with its own flags."""
     text = norm.text
@@ -250,13 +257,18 @@ def entities_find(norm: NormalizedText) -> list[Entity]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
-    for match in _LINK.finditer(text):
+    # Links are found on the original text (folded one character to one), where spaces
+    # still separate a link from the words around it.
+    spaced = "".join(_fold_one(c) for c in norm.original)
+    for match in _LINK.finditer(spaced):
         value = match.group(0).rstrip(".,;:!?)'")
         if "." not in value or (value.replace(".", "").isdigit() and value.count(".") < 3):
             continue
-        start, end = match.start(), match.start() + len(value)
+        span = (match.start(), match.start() + len(value))
+        start = bisect_left(norm.origin, span[0])
+        end = bisect_left(norm.origin, span[1])
         taken.append((start, end))
-        found.append(Entity("link", value, norm.span_to_original(start, end), _link_flags(value)))
+        found.append(Entity("link", value, span, _link_flags(value)))
     for match in _PHONE.finditer(text):
         start, end = match.span()
         if not free(start, end):
