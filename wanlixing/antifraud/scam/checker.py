@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .entities import Entity, entities_find
-from .model import ScamModel, tokens
+from .model import ScamModel
 from .normalize import normalize
 from .rules import RuleSet, noisy_or
 
@@ -155,11 +155,12 @@ def scam_check(text: str, *, rules: RuleSet, model: ScamModel | None) -> CheckRe
     model_probability: float | None = None
     type_scores: dict[str, float] = {}
     if model is not None and note == "":
-        index, values = model.vectorize(tokens(norm.text))
+        index, values = model.vectorize(model.counts(norm.text))
         logit = model.logit(index, values)
         model_probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
         risk = model.risk(logit, rule_evidence, entity_evidence)
-        type_scores = model.type_scores(index, values)
+        if risk >= SUSPICIOUS_AT:
+            type_scores = model.type_scores(index, values)
     else:
         risk = noisy_or([*flag_weights.values(), *entity_weights.values()])
 

@@ -243,9 +243,17 @@ def _amount_value(number: str, unit: str) -> Decimal | None:
     return value
 
 
+_FOLD_ONE: dict[str, str] = {}
+
+
 def _fold_one(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char).lower()
-    return folded if len(folded) == 1 else char
+    folded = _FOLD_ONE.get(char)
+    if folded is None:
+        folded = unicodedata.normalize("NFKC", char).lower()
+        folded = folded if len(folded) == 1 else char
+        if len(_FOLD_ONE) < 200_000:
+            _FOLD_ONE[char] = folded
+    return folded
 
 
 def entities_find(norm: NormalizedText) -> list[Entity]:

@@ -110,14 +110,16 @@ class RuleSet:
         for rule in self.rules:
             # Separate patterns run faster than one alternation: the regex engine can
             # skip ahead on each pattern's possible first characters.
-            spans = sorted(
-                {
-                    found.span()
-                    for pattern in rule.positives
-                    if pattern.search(text)
-                    for found in pattern.finditer(text)
-                }
-            )
+            found: list[tuple[int, int]] | None = None
+            for pattern in rule.positives:
+                if pattern.search(text) is None:
+                    continue
+                if found is None:
+                    found = []
+                found.extend(m.span() for m in pattern.finditer(text))
+            if found is None:
+                continue
+            spans = sorted(set(found))
             kept: list[tuple[int, int]] = []
             for start, end in spans:
                 if end == start:

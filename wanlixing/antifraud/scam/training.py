@@ -6,7 +6,7 @@ starter red flags and the drills); research data never enters training.
 
 Method
 ------
-1. Features: see ``model.tokens`` (char 1–3-grams + jieba words of abstracted text),
+1. Features: see ``model.tokens`` (char 1–3-grams + dictionary words of abstracted text),
    sublinear TF-IDF, features seen in at least ``MIN_DF`` documents.
 2. Near-duplicate groups: texts whose TF-IDF cosine is at least ``DUPLICATE_COSINE``
    are joined (union-find), so cross-validation never tests on a near-copy of a
