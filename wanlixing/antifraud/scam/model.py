@@ -1,6 +1,7 @@
 """The statistical half of the checker: features, the shipped model file, prediction.
 
-Features are character 1–3-grams and dictionary words (jieba's dictionary) of ``model_text`` (links, numbers and
+Features are character 1–3-grams and dictionary words (jieba's dictionary) of
+``model_text`` (links, numbers and
 punctuation abstracted), weighted by sublinear TF-IDF and L2-normalised. The model file
 is a plain zip of NumPy arrays (no pickle), written by ``wanlixing scam train`` and
 loaded once per process. It holds a binary fraud/normal logistic model, a fraud-type
