@@ -30,7 +30,9 @@ def test_checker_highlights_evidence_and_is_accessible(page, asgi_server):
     assert axe_serious_violations(page) == []
     screenshot(page, "antifraud-checker")
 
-    page.fill("#id_text", "【顺丰速运】您的快件已到达小区北门丰巢柜，取件码58213，请于24小时内取件。")
+    page.fill(
+        "#id_text", "【顺丰速运】您的快件已到达小区北门丰巢柜，取件码58213，请于24小时内取件。"
+    )
     page.click("#check-form button[type=submit]")
     page.wait_for_selector("#result")
     assert "未见明显风险" in page.inner_text("#result")
