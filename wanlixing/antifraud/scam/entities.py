@@ -267,7 +267,7 @@ def entities_find(norm: NormalizedText) -> list[Entity]:
 
     # Links are found on the original text (folded one character to one), where spaces
     # still separate a link from the words around it.
-    spaced = "".join(_fold_one(c) for c in norm.original)
+    spaced = "".join(_fold_one(c) for c in norm.original) if "." in text else ""
     for match in _LINK.finditer(spaced):
         value = match.group(0).rstrip(".,;:!?)'")
         if "." not in value or (value.replace(".", "").isdigit() and value.count(".") < 3):

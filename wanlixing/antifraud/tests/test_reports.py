@@ -122,3 +122,21 @@ def test_reports_are_exported_and_erased_with_the_account(starter, learner):
     report = ScamReport.objects.get()
     assert report.reporter is None
     assert report.contact == ""
+
+
+def test_api_report_with_consent_is_created(starter, client):
+    response = client.post(
+        "/api/v1/antifraud/reports",
+        {"text": "点击 t.cn/x1 领取补贴", "consent": True, "channel": "sms"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    report = ScamReport.objects.get(pk=response.json()["id"])
+    assert report.reporter is None
+    assert report.channel == "sms"
+    too_long = client.post(
+        "/api/v1/antifraud/reports",
+        {"text": "骗" * 5001, "consent": True},
+        content_type="application/json",
+    )
+    assert too_long.status_code == 413
