@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 from ninja.errors import HttpError
 
 from wanlixing.accounts.regions import region_is_valid
@@ -157,7 +157,7 @@ def drill_play(request: HttpRequest, slug: str, payload: DrillPlayIn) -> dict[st
 
 
 @router.post("/reports", auth=AUTH_OPTIONAL, response={201: dict}, summary="我要举报")
-def report_create(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+def report_create(request: HttpRequest, payload: ReportIn) -> Status:
     if not payload.consent:
         raise ApiError(400, "consent_required", "提交举报需要您明确同意（consent: true）。")
     if payload.channel not in ReportChannel.values:
@@ -179,7 +179,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[st
         )
     except CheckInputError as exc:
         raise _check_error(exc) from exc
-    return 201, {"id": report.pk, "status": report.status}
+    return Status(201, {"id": report.pk, "status": report.status})
 
 
 @router.get("/reports", auth=AUTH, summary="举报审核队列（公安、监管部门及平台）")
