@@ -12,8 +12,14 @@ class AntifraudConfig(AppConfig):
 
     def ready(self) -> None:
         from wanlixing.accounts import personal_data
+        from wanlixing.core import periodic
 
         from . import services
+        from .tasks import emerging_scripts_refresh
+
+        periodic.register(
+            "antifraud-emerging-scripts", every_seconds=3600, task=emerging_scripts_refresh
+        )
 
         personal_data.register(
             "antifraud_reports",

@@ -110,18 +110,7 @@ def scam_report_submit(
         fraud_type=result.fraud_type or "",
         flags=result.flags,
     )
-    transaction.on_commit(_maybe_refresh_clusters)
     return report
-
-
-def _maybe_refresh_clusters() -> None:
-    """Re-cluster at most once an hour as reports arrive (the task does the work)."""
-    from django.core.cache import cache
-
-    if cache.add("antifraud:clusters:recent", 1, timeout=3600):
-        from .tasks import emerging_scripts_refresh
-
-        emerging_scripts_refresh.enqueue(days=7)
 
 
 def scam_report_review(
