@@ -1,0 +1,1 @@
+"""The scam-message checker: normalisation, entities, red-flag rules, statistical model."""

@@ -1,0 +1,198 @@
+"""Check one text: red-flag rules + entities + statistical model → verdict and evidence.
+
+Pure computation: nothing here touches the database, so checking a text never stores
+it. Callers pass the rule set (``selectors.redflag_ruleset()``) and the model
+(``model.model_get()``).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from .entities import Entity, entities_find
+from .model import ScamModel
+from .normalize import normalize
+from .rules import RuleSet, noisy_or
+
+MAX_CHARS = 5000
+FRAUD_AT = 0.5
+SUSPICIOUS_AT = 0.3
+VERDICTS = ("fraud", "suspicious", "safe")
+
+
+class CheckInputError(ValueError):
+    """Input the checker cannot take; ``code`` is stable, ``message`` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    flag: str
+    name: str
+    kind: str  # "rule" or "entity"
+    span: tuple[int, int]  # on the original text
+    weight: float
+    explanation: str
+    advice: str = ""
+
+
+@dataclass(slots=True)
+class CheckResult:
+    text: str
+    verdict: str
+    risk: float
+    fraud_type: str | None
+    signals: list[Signal]
+    entities: list[Entity]
+    model_probability: float | None
+    rule_probability: float
+    type_scores: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def flags(self) -> list[str]:
+        """Distinct flag codes in order of first appearance."""
+        seen: dict[str, None] = {}
+        for signal in self.signals:
+            seen.setdefault(signal.flag, None)
+        return list(seen)
+
+    def as_cli(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "risk": round(self.risk, 4),
+            "fraud_type": self.fraud_type,
+            "signals": [{"flag": s.flag, "span": list(s.span)} for s in self.signals],
+        }
+
+
+def text_validate(text: Any) -> str:
+    """The text to check, or CheckInputError for empty, over-long or binary input."""
+    if not isinstance(text, str):
+        raise CheckInputError("invalid_text", "请提供要检查的文字内容。")
+    if "\x00" in text or ("\ufffd" in text[:200] and text.count("\ufffd") > len(text) // 10):
+        raise CheckInputError(
+            "binary", "内容看起来不是文字（可能是文件或乱码），请粘贴短信或聊天的文字。"
+        )
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+    if controls > max(3, len(text) // 20):
+        raise CheckInputError(
+            "binary", "内容看起来不是文字（可能是文件或乱码），请粘贴短信或聊天的文字。"
+        )
+    stripped = text.strip()
+    if not stripped:
+        raise CheckInputError("empty", "请粘贴要检查的短信、聊天记录或通话内容。")
+    if len(text) > MAX_CHARS:
+        raise CheckInputError(
+            "too_long",
+            f"内容太长了（{len(text)} 字），一次最多检查 {MAX_CHARS} 字。请分段粘贴最可疑的部分。",
+        )
+    return text
+
+
+def _evidence(weights: list[float]) -> float:
+    """Additive log-evidence of independent flags: Σ −ln(1 − w)."""
+    return sum(-math.log(1.0 - min(max(w, 0.0), 0.999)) for w in weights)
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def scam_check(text: str, *, rules: RuleSet, model: ScamModel | None) -> CheckResult:
+    """Check one validated text (call ``text_validate`` first)."""
+    norm = normalize(text)
+    hits = rules.match(norm.text)
+    entities = entities_find(norm)
+
+    signals: list[Signal] = []
+    flag_weights: dict[str, float] = {}
+    for hit in hits:
+        rule = rules.by_code[hit.code]
+        flag_weights[rule.code] = rule.weight
+        signals.append(
+            Signal(
+                flag=rule.code,
+                name=rule.name,
+                kind="rule",
+                span=norm.span_to_original(*hit.span),
+                weight=rule.weight,
+                explanation=rule.explanation,
+                advice=rule.advice,
+            )
+        )
+    entity_weights: dict[str, float] = {}
+    for entity in entities:
+        for flag in entity.flags:
+            entity_weights[flag.code] = flag.weight
+            signals.append(
+                Signal(
+                    flag=flag.code,
+                    name=str(flag.name),
+                    kind="entity",
+                    span=entity.span,
+                    weight=flag.weight,
+                    explanation=str(flag.explanation),
+                )
+            )
+    signals.sort(key=lambda s: (s.span, s.kind))
+
+    rule_probability = noisy_or(flag_weights.values())
+    rule_evidence = _evidence(list(flag_weights.values()))
+    entity_evidence = _evidence(list(entity_weights.values()))
+
+    note = ""
+    if not _has_words(norm.text):
+        note = "没有找到可以分析的文字（只有表情或符号）。"
+
+    model_probability: float | None = None
+    type_scores: dict[str, float] = {}
+    if model is not None and note == "":
+        index, values = model.vectorize(model.counts(norm.text))
+        logit = model.logit(index, values)
+        model_probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+        risk = model.risk(logit, rule_evidence, entity_evidence)
+        if risk >= SUSPICIOUS_AT:
+            type_scores = model.type_scores(index, values)
+    else:
+        risk = noisy_or([*flag_weights.values(), *entity_weights.values()])
+
+    verdict = "fraud" if risk >= FRAUD_AT else "suspicious" if risk >= SUSPICIOUS_AT else "safe"
+    fraud_type = None
+    if verdict != "safe":
+        fraud_type = fraud_type_pick(type_scores, [rules.by_code[c] for c in flag_weights])
+    return CheckResult(
+        text=text,
+        verdict=verdict,
+        risk=risk,
+        fraud_type=fraud_type,
+        signals=signals,
+        entities=entities,
+        model_probability=model_probability,
+        rule_probability=rule_probability,
+        type_scores=type_scores,
+        note=note,
+    )
+
+
+def fraud_type_pick(type_scores: dict[str, float], rules_hit: list[Any]) -> str | None:
+    """Model type probabilities plus votes of the red flags found (a flag's weight is
+    shared among the fraud types it belongs to)."""
+    scores = dict(type_scores)
+    for rule in rules_hit:
+        if not rule.fraud_types:
+            continue
+        share = rule.weight / len(rule.fraud_types)
+        for slug in rule.fraud_types:
+            scores[slug] = scores.get(slug, 0.0) + share
+    if not scores:
+        return None
+    best = max(scores.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] > 0 else None
