@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -120,3 +122,13 @@ def inbox_unread_count(user: User) -> int:
     return Delivery.objects.filter(
         user=user, channel=ChannelCode.IN_APP, status="sent", opened_at__isnull=True
     ).count()
+
+
+def emerging_scripts_for_staff(*, user: User, days: int = 14) -> list[Any]:
+    """New scam scripts clustered from citizens' reports, for staff who may see reports:
+    platform admins and reviewers of police and regulator organisations."""
+    from wanlixing.antifraud.selectors import emerging_scripts, review_org_ids
+
+    if not (user_is_platform_admin(user) or review_org_ids(user)):
+        return []
+    return emerging_scripts(days=days)

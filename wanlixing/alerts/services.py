@@ -559,6 +559,52 @@ def alert_draft_from_script(
     )
 
 
+def alert_draft_from_emerging_script(*, script_id: int, by: User) -> Alert:
+    """One step from an anti-fraud cluster of reports to a draft alert.
+
+    The draft targets the regions the reports came from when the user's organisation may
+    alert there, else the organisation's own area; platform admins alert nationwide.
+    """
+    from wanlixing.antifraud.models import EmergingScript, ScamReport
+
+    script = EmergingScript.objects.filter(pk=script_id).first()
+    if script is None:
+        raise ValidationError(_("该话术聚类不存在或已被重新计算。"))
+    report_regions = sorted(
+        {
+            code
+            for code in ScamReport.objects.filter(pk__in=script.report_ids).values_list(
+                "region_code", flat=True
+            )
+            if code
+        }
+    )
+    organisation_id = alert_organisation_for(by, None)
+    if organisation_id is None:
+        regions: list[str] = []
+    else:
+        from wanlixing.accounts.models import Organisation
+
+        org_region = (
+            Organisation.objects.filter(pk=organisation_id)
+            .values_list("region_code", flat=True)
+            .first()
+        ) or ""
+        region = region_get(org_region)
+        prefix = org_region[: 2 * region.level] if region else org_region
+        regions = [r for r in report_regions if r.startswith(prefix)] or (
+            [org_region] if org_region else []
+        )
+    title = _("警惕新骗局：%(label)s") % {"label": script.label[:40]}
+    return alert_draft_from_script(
+        title=title[:80],
+        fraud_type=script.fraud_type or FraudType.OTHER,
+        examples=script.examples,
+        regions=regions,
+        by=by,
+    )
+
+
 def alert_publish(*, alert: Alert, by: User) -> Alert:
     """Publish a draft: it shows in feeds at once and is pushed to the people it targets."""
     alert_organisation_for(by, alert.organisation_id)

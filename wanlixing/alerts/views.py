@@ -220,6 +220,20 @@ def staff_publish(request: HttpRequest, alert_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_from_script(request: HttpRequest) -> HttpResponse:
     """Turn an emerging scam script into a draft alert in one step."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST" and request.POST.get("script_id"):
+        try:
+            alert = services.alert_draft_from_emerging_script(
+                script_id=int(request.POST["script_id"]), by=user
+            )
+        except (ValueError, ValidationError) as exc:
+            messages.error(
+                request,
+                _error_text(exc) if isinstance(exc, ValidationError) else _("请求无效。"),
+            )
+            return redirect("alerts:staff_from_script")
+        messages.success(request, _("已根据新话术生成提示草稿，请检查后发布。"))
+        return redirect("alerts:staff_edit", alert_id=alert.pk)
     form = ScriptDraftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -237,7 +251,10 @@ def staff_from_script(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已生成提示草稿，请检查后发布。"))
             return redirect("alerts:staff_edit", alert_id=alert.pk)
     return render(
-        request, "alerts/staff_from_script.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "alerts/staff_from_script.html",
+        {"form": form, "scripts": selectors.emerging_scripts_for_staff(user=user)},
+        status=400 if form.errors else 200,
     )
 
 

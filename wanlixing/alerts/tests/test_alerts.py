@@ -276,3 +276,61 @@ def test_withdrawn_alert_leaves_the_feed(org_admin):
     assert alert in alerts_for(region_code="440305")
     services.alert_withdraw(alert=alert, by=org_admin)
     assert alert not in alerts_for(region_code="440305")
+
+
+@pytest.fixture
+def emerging_script(db):
+    from wanlixing.antifraud.models import EmergingScript, ScamReport
+
+    now = timezone.now()
+    reports = [
+        ScamReport.objects.create(
+            text=f"注销校园贷，否则影响征信 {i}", region_code=code, consent_at=now
+        )
+        for i, code in enumerate(["440305", "440303", "110101"])
+    ]
+    return EmergingScript.objects.create(
+        computed_at=now,
+        window_days=7,
+        label="注销 校园贷 征信",
+        size=3,
+        fraud_type="fake-credit-report",
+        report_ids=[r.pk for r in reports],
+        examples=["您的校园贷需要注销，不然影响征信", "把额度借出来转到验证账户"],
+        first_seen=now - dt.timedelta(days=2),
+        last_seen=now,
+    )
+
+
+def test_one_step_alert_from_cluster_by_platform_admin(client, platform_admin, emerging_script):
+    client.force_login(platform_admin)
+    page = client.get("/alerts/staff/from-script/").content.decode()
+    assert "注销 校园贷 征信" in page
+    response = client.post("/alerts/staff/from-script/", {"script_id": emerging_script.pk})
+    assert response.status_code == 302
+    alert = Alert.objects.get(source="antifraud-script")
+    assert alert.status == AlertStatus.DRAFT
+    assert alert.fraud_type == "fake-credit-report"
+    assert "“把额度借出来转到验证账户”" in alert.watch_for
+    assert alert.region_codes == []  # platform: nationwide
+
+
+def test_one_step_alert_keeps_police_org_within_its_area(org, org_admin, emerging_script):
+    from wanlixing.accounts.models import Organisation
+
+    Organisation.objects.filter(pk=org.pk).update(kind="police", region_code="440300")
+    alert = services.alert_draft_from_emerging_script(script_id=emerging_script.pk, by=org_admin)
+    assert alert.region_codes == ["440303", "440305"]  # 110101 lies outside Shenzhen
+
+
+def test_script_list_hidden_from_staff_who_may_not_see_reports(client, org_admin, emerging_script):
+    client.force_login(org_admin)  # a bank's admin: may publish alerts, not read reports
+    page = client.get("/alerts/staff/from-script/").content.decode()
+    assert "注销 校园贷 征信" not in page
+
+
+def test_one_step_alert_for_unknown_cluster_is_refused(client, platform_admin):
+    client.force_login(platform_admin)
+    response = client.post("/alerts/staff/from-script/", {"script_id": "999999"}, follow=True)
+    assert "不存在" in response.content.decode()
+    assert not Alert.objects.exists()
