@@ -1,0 +1,28 @@
+"""Panels learning adds to the home page (为你推荐) and to 我的 (我的学习)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from . import recommend, selectors
+
+HOME_ITEMS = 3
+
+
+def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    if request.user.is_authenticated:
+        items = recommend.path_for_user(request.user, limit=HOME_ITEMS)
+    else:
+        items = recommend.path_for_segment(
+            request.session.get("learning_segment", "other"), limit=HOME_ITEMS
+        )
+    return "learning/panel_home.html", {"items": items}
+
+
+def me_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    summary = selectors.learner_summary(user=request.user)
+    if summary is None:
+        return None
+    return "learning/panel_me.html", {"summary": summary}
