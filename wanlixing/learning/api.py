@@ -454,7 +454,7 @@ def literacy_results(request: HttpRequest) -> list[dict[str, Any]]:
             "dimensions": r.dimensions,
             "taken_at": r.taken_at.isoformat(),
         }
-        for r in LiteracyResult.objects.filter(user=request.auth)[:50]
+        for r in LiteracyResult.objects.filter(user=request.user)[:50]  # type: ignore[misc]
     ]
 
 
