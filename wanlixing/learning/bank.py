@@ -257,14 +257,13 @@ def questions_upsert(
         )
     }
     created = updated = unchanged = 0
+    new: list[tuple[Question, set[int]]] = []
     for data in inputs:
         values = question_values(data, ctx)
         segment_ids = {ctx.segment(code).pk for code in data.audiences}  # type: ignore[union-attr]
         question = existing.get(data.key)
         if question is None:
-            question = Question.objects.create(key=data.key, organisation=organisation, **values)
-            question.audiences.set(segment_ids)
-            created += 1
+            new.append((Question(key=data.key, organisation=organisation, **values), segment_ids))
             continue
         current = {name: getattr(question, name) for name in values}
         current_segments = {s.pk for s in question.audiences.all()}
@@ -276,6 +275,18 @@ def questions_upsert(
         question.save()
         question.audiences.set(segment_ids)
         updated += 1
+    if new:
+        Question.objects.bulk_create([q for q, _s in new], batch_size=500)
+        through = Question.audiences.through
+        through.objects.bulk_create(
+            [
+                through(question_id=q.pk, segment_id=segment_id)
+                for q, segment_ids in new
+                for segment_id in segment_ids
+            ],
+            batch_size=1000,
+        )
+        created = len(new)
     return created, updated, unchanged
 
 
