@@ -21,7 +21,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,32 +124,51 @@ class _TopicDelta:
 
 
 def _wrong_book_update(
-    user: User, question: Question, chosen: list[int], is_correct: bool, now: datetime
-) -> int:
-    """Update the 错题本 for one answer; returns the change in open wrong answers."""
-    entry = WrongAnswer.objects.filter(user=user, question=question).first()
-    if is_correct:
-        if entry is not None and entry.mastered_at is None:
-            WrongAnswer.objects.filter(pk=entry.pk).update(mastered_at=now)
-            return -1
-        return 0
-    if entry is None:
-        try:
-            with transaction.atomic():
-                WrongAnswer.objects.create(
-                    user=user,
-                    question=question,
-                    topic_id=question.topic_id,
-                    last_chosen=chosen,
-                    last_wrong_at=now,
-                )
-            return 1
-        except IntegrityError:
-            entry = WrongAnswer.objects.get(user=user, question=question)
-    WrongAnswer.objects.filter(pk=entry.pk).update(
-        wrong_count=F("wrong_count") + 1, last_chosen=chosen, last_wrong_at=now, mastered_at=None
-    )
-    return 1 if entry.mastered_at is not None else 0
+    user: User,
+    answers: Sequence[tuple[Question, list[int], bool]],
+    now: datetime,
+) -> dict[int, int]:
+    """Update the 错题本 for a batch of answers; returns the change in open wrong answers
+    per topic. One read for the batch, writes only where something changes."""
+    entries = {
+        e.question_id: e
+        for e in WrongAnswer.objects.filter(
+            user=user, question_id__in=[q.pk for q, _c, _ok in answers]
+        )
+    }
+    change: dict[int, int] = defaultdict(int)
+    for question, chosen, is_correct in answers:
+        entry = entries.get(question.pk)
+        if is_correct:
+            if entry is not None and entry.mastered_at is None:
+                WrongAnswer.objects.filter(pk=entry.pk).update(mastered_at=now)
+                entry.mastered_at = now
+                change[question.topic_id] -= 1
+            continue
+        if entry is None:
+            try:
+                with transaction.atomic():
+                    entries[question.pk] = WrongAnswer.objects.create(
+                        user=user,
+                        question=question,
+                        topic_id=question.topic_id,
+                        last_chosen=chosen,
+                        last_wrong_at=now,
+                    )
+                change[question.topic_id] += 1
+                continue
+            except IntegrityError:
+                entry = WrongAnswer.objects.get(user=user, question=question)
+        WrongAnswer.objects.filter(pk=entry.pk).update(
+            wrong_count=F("wrong_count") + 1,
+            last_chosen=chosen,
+            last_wrong_at=now,
+            mastered_at=None,
+        )
+        if entry.mastered_at is not None:
+            change[question.topic_id] += 1
+            entry.mastered_at = None
+    return change
 
 
 def _topic_stats_apply(user: User, deltas: Mapping[int, _TopicDelta], now: datetime) -> None:
@@ -183,12 +203,14 @@ def _learner_record(
     wrong_book: bool,
 ) -> None:
     deltas: dict[int, _TopicDelta] = defaultdict(_TopicDelta)
-    for question, chosen, is_correct in answers:
+    for question, _chosen, is_correct in answers:
         delta = deltas[question.topic_id]
         delta.answered += 1
         delta.correct += int(is_correct)
-        if wrong_book and question.purpose == QuestionPurpose.PRACTICE:
-            delta.wrong_open += _wrong_book_update(user, question, chosen, is_correct, now)
+    if wrong_book:
+        practice = [a for a in answers if a[0].purpose == QuestionPurpose.PRACTICE]
+        for topic_id, change in _wrong_book_update(user, practice, now).items():
+            deltas[topic_id].wrong_open += change
     _topic_stats_apply(user, deltas, now)
 
 
@@ -691,12 +713,20 @@ def _quiz_progress_update(user: User, attempt: Attempt) -> None:
     quiz = attempt.quiz
     assert quiz is not None
     level = attempt.level if attempt.passed else 0
-    progress, _created = QuizProgress.objects.get_or_create(user=user, quiz=quiz)
-    QuizProgress.objects.filter(pk=progress.pk).update(
-        attempts=F("attempts") + 1,
-        best_level=max(progress.best_level, level),
-        best_score=max(progress.best_score, attempt.score),
-    )
+    changes = {
+        "attempts": F("attempts") + 1,
+        "best_level": Greatest(F("best_level"), Value(level)),
+        "best_score": Greatest(F("best_score"), Value(attempt.score)),
+    }
+    if QuizProgress.objects.filter(user=user, quiz=quiz).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            QuizProgress.objects.create(
+                user=user, quiz=quiz, attempts=1, best_level=level, best_score=attempt.score
+            )
+    except IntegrityError:
+        QuizProgress.objects.filter(user=user, quiz=quiz).update(**changes)
 
 
 def session_progress_update(session: Any, attempt: Attempt) -> None:
