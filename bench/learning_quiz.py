@@ -58,7 +58,9 @@ print(json.dumps({"tokens": tokens, "quizzes": quizzes, "correct": correct}))
 
 def prepare(env: dict[str, str], users: int) -> dict:
     wanlixing = str(BIN / "wanlixing")
-    subprocess.run([wanlixing, "bootstrap", "--no-starter"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [wanlixing, "bootstrap", "--no-starter"], env=env, check=True, capture_output=True
+    )
     subprocess.run([wanlixing, "loadquestions"], env=env, check=True, capture_output=True)
     out = subprocess.run(
         [sys.executable, "-c", SETUP, str(users)],
@@ -103,9 +105,9 @@ async def client_loop(
             answers = {}
             for question in attempt["questions"]:
                 right = correct[str(question["id"])]
-                answers[str(question["id"])] = right if rng.random() < 0.8 else [
-                    (right[0] + 1) % len(question["options"])
-                ]
+                answers[str(question["id"])] = (
+                    right if rng.random() < 0.8 else [(right[0] + 1) % len(question["options"])]
+                )
             t0 = time.perf_counter()
             response = await client.post(
                 f"/api/v1/learning/attempts/{attempt['id']}/submit", json={"answers": answers}
