@@ -1,6 +1,8 @@
 """A learner opens a topic, answers a 闯关 level, reads the explanations and earns points,
 in normal and 长辈模式, with axe-core finding no serious or critical problems."""
 
+import importlib
+
 import pytest
 
 from conftest import PASSWORD, axe_serious_violations, screenshot
@@ -10,6 +12,18 @@ from wanlixing.learning.tests.conftest import FIXTURE_STARTER
 from wanlixing.rewards.models import PointsEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """Earlier transactional tests flush the rows that migrations seed: put them back."""
+    from django.apps import apps
+
+    for module in (
+        "wanlixing.accounts.migrations.0002_seed_segments",
+        "wanlixing.content.migrations.0002_seed_topics",
+    ):
+        importlib.import_module(module).seed(apps, None)
 
 
 def log_in(page, base):
@@ -32,7 +46,7 @@ def answer_level(page, *, wrong: int = 0):
             fieldset.locator(f"input[value='{index}']").check()
 
 
-def test_topic_quiz_explanations_and_points(page, asgi_server, learner):
+def test_topic_quiz_explanations_and_points(seeded, page, asgi_server, learner):
     starter_load(FIXTURE_STARTER)
     log_in(page, asgi_server)
 

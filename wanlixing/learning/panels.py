@@ -13,12 +13,10 @@ HOME_ITEMS = 3
 
 def home_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     if request.user.is_authenticated:
-        items = recommend.path_for_user(request.user, limit=HOME_ITEMS)
+        path = recommend.path_for_user(request.user)
     else:
-        items = recommend.path_for_segment(
-            request.session.get("learning_segment", "other"), limit=HOME_ITEMS
-        )
-    return "learning/panel_home.html", {"items": items}
+        path = recommend.path_for_segment(request.session.get("learning_segment", "other"))
+    return "learning/panel_home.html", {"items": recommend.learning_steps(path, HOME_ITEMS)}
 
 
 def me_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:

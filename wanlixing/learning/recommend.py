@@ -205,10 +205,15 @@ class _PathBuilder:
             self.items.append(item)
 
     def article(self, topic_id: int, reason: str, *, segment: str = "") -> bool:
+        """The newest unread item of the topic: written for ``segment`` if given, else
+        one for everyone or for one of the learner's own segments."""
+        own = set(self.learner.segments)
         for ref in self.catalog.articles.get(topic_id, []):
             if ref.pk in self.learner.visited or ref.url in self.urls:
                 continue
             if segment and segment not in ref.audiences:
+                continue
+            if not segment and ref.audiences and not ref.audiences & own:
                 continue
             self.add(PathItem("article", ref.title, ref.url, reason, self._slug(topic_id)))
             return True
@@ -348,6 +353,12 @@ def path_for_user(user: User, *, limit: int = PATH_LENGTH) -> list[PathItem]:
             if score < 80
         ]
     return _PathBuilder(catalog, learner, limit).build()
+
+
+def learning_steps(items: list[PathItem], limit: int) -> list[PathItem]:
+    """Only the practice steps of a path (quizzes, 错题本, tests), for the home page,
+    where the library's own panel already recommends articles."""
+    return [item for item in items if item.kind != "article"][:limit]
 
 
 def path_for_segment(segment: str, *, limit: int = PATH_LENGTH) -> list[PathItem]:

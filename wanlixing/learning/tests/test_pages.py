@@ -36,6 +36,7 @@ def test_topic_quiz_result_with_explanations_and_points(client, learner, ladder)
     form = client.get(attempt_url).content.decode()
     assert form.count('type="radio"') + form.count('type="checkbox"') >= 10
     assert "提交答案" in form
+    assert "共 5 道题" in form
     response = answer_all(client, attempt_url)
     assert response.status_code == 302
     result = client.get(attempt_url).content.decode()
@@ -117,7 +118,15 @@ def test_review_page_lists_wrong_answers_with_explanations(client, learner, ladd
 
 
 def test_home_and_me_panels(client, learner, bank):
-    assert "为你推荐" in client.get("/").content.decode()
+    from .factories import ArticleFactory
+
+    ArticleFactory(title="首页不重复推荐文章")
+    home = client.get("/").content.decode()
+    start = home.index('id="panel-learning-title"')
+    panel = home[start : home.index("</section>", start)]
+    assert "学习推荐" in panel
+    assert "金融素养测评（A卷）" in panel
+    assert "首页不重复推荐文章" not in panel  # the library's panel recommends articles
     client.force_login(learner)
     assert "做今天的每日一题" in client.get("/").content.decode()
     assert "我的学习" in client.get("/accounts/me/").content.decode()

@@ -101,6 +101,15 @@ def test_new_learner_is_invited_to_the_literacy_test(volunteer, bank):
     assert all(item.reason for item in items)
 
 
+def test_articles_for_other_segments_are_not_offered(learner, bank):
+    for_students = ArticleFactory(title="写给学生的", topic=topic("pension-finance"))
+    for_students.audiences.add(Segment.objects.get(code="student"))
+    ArticleFactory(title="写给所有人的", topic=topic("pension-finance"))
+    titles = [i.title for i in path_for_user(learner)]
+    assert "写给学生的" not in titles
+    assert "写给所有人的" in titles
+
+
 def test_visitor_picks_a_segment(client, bank):
     student = ArticleFactory(title="校园贷陷阱", topic=topic("credit-card"))
     student.audiences.add(Segment.objects.get(code="student"))
