@@ -231,6 +231,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure an already built BENCH_DATABASE_URL"
+    )
     args = parser.parse_args()
     rng = random.Random(2026)
 
@@ -254,7 +257,7 @@ def main() -> None:
         from wanlixing.learning.models import LearnerTopicStat, Response
 
         settings.ALLOWED_HOSTS = ["*"]
-        build_times = build(args.users, args.answers, rng)
+        build_times = {} if args.reuse else build(args.users, args.answers, rng)
         counts = {
             "users": User.objects.count(),
             "answers": Response.objects.count(),

@@ -127,7 +127,7 @@ def test_path_reads_a_fixed_number_of_queries(learner, bank, django_assert_max_n
             question=Question.objects.get(key=key), is_correct=False, user=learner, source="other"
         )
     path_for_user(learner)  # warms the catalogue
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(1):
         path_for_user(learner)
     assert LearnerTopicStat.objects.filter(user=learner).count() == 2
 
