@@ -72,6 +72,21 @@ def prepare(env: dict[str, str], users: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server process and its worker processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        total = 0
+        for each in pids:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except OSError:
+        return float("nan")
+    return total / ticks
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -205,7 +220,14 @@ def main() -> None:
                     raise SystemExit("server did not start")
                 time.sleep(0.3)
             asyncio.run(drive(base, setup, 4, 2))  # warm-up
+            cpu_before = server_cpu_seconds(server.pid)
             figures = asyncio.run(drive(base, setup, args.clients, args.rounds))
+            cpu = server_cpu_seconds(server.pid) - cpu_before
+            # Load-independent cost: server CPU per round (start + submit), database excluded
+            # when it runs in its own server (PostgreSQL).
+            figures["server_cpu_ms_per_round"] = round(
+                1000 * cpu / max(1, figures["submissions"]), 1
+            )
         finally:
             server.terminate()
             server.wait(timeout=20)
