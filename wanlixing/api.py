@@ -8,6 +8,7 @@ from importlib import import_module
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -106,6 +107,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return _respond(request, 400, "bad_request", "请求无效。")
+
+
+@api.exception_handler(OperationalError)
+def on_database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    log.warning("database unavailable on %s: %s", request.path, exc)
+    response = _respond(request, 503, "unavailable", "服务繁忙，请稍后重试。")
+    response["Retry-After"] = "2"
+    return response
 
 
 @api.exception_handler(Exception)

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wanlixing.core.middleware.ContentSecurityPolicyMiddleware",
+    "wanlixing.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "wanlixing.urls"

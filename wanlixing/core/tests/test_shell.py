@@ -97,3 +97,32 @@ def test_no_template_or_static_file_loads_anything_from_the_internet():
             if path.suffix == ".css" and css_pattern.search(text):
                 offenders.append(str(path))
     assert offenders == []
+
+
+def test_locked_database_gives_503_not_500(client, monkeypatch):
+    from django.db import OperationalError
+
+    from wanlixing.core import views
+
+    def locked(*args):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views, "panels", type("P", (), {"render_slot": staticmethod(locked)}))
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert "请稍等" in response.content.decode()
+
+
+def test_locked_database_in_api_gives_503_error_shape(client, monkeypatch):
+    from django.db import OperationalError
+
+    from wanlixing.accounts import api as accounts_api
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(accounts_api, "region_children", locked)
+    response = client.get("/api/v1/accounts/regions")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
