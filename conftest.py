@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -186,9 +187,16 @@ def asgi_server(transactional_db):
     import time
 
     import uvicorn
+    from django.db.backends.signals import connection_created
 
     from wanlixing.asgi import application
 
+    server_connections: list = []
+
+    def remember(sender, connection, **kwargs):
+        server_connections.append(connection)
+
+    connection_created.connect(remember)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -206,21 +214,17 @@ def asgi_server(transactional_db):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-    _close_server_thread_connections()
-
-
-def _close_server_thread_connections() -> None:
-    """Views ran in the server's worker threads, whose database connections stay open;
-    on PostgreSQL they would keep the test database from being dropped."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    connection_created.disconnect(remember)
+    # Views ran in the server's worker threads (and Playwright's greenlets get their own
+    # context-local connections); left open, they keep PostgreSQL from dropping the test
+    # database. Close every connection opened while the server ran; a wrapper that is
+    # used again simply reconnects.
+    for wrapper in server_connections:
+        raw = wrapper.connection
+        if raw is not None:
+            with contextlib.suppress(Exception):
+                raw.close()
+            wrapper.connection = None
 
 
 @pytest.fixture
