@@ -1,0 +1,131 @@
+"""Hand-off to a human expert (转人工) through the help desk, and promotion of an
+expert's reply to a FAQ entry.
+
+The help desk owns tickets, replies and 我的咨询; the advisor only opens a
+consultation with the question and what it found, and offers the staff a
+"收录为常见问题" button on advisor tickets.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wanlixing.accounts.models import User
+
+from .models import Collection, FaqEntry
+from .services import Answer, collection_touch
+
+# FAQ topics to the help desk's categories (its Category choices).
+TOPIC_CATEGORY = {
+    "telecom-fraud": "fraud",
+    "credit-report": "credit-report",
+    "loan-rate": "loan-credit-card",
+    "credit-card": "loan-credit-card",
+    "deposit-insurance": "deposit-card",
+    "payment-security": "payment",
+    "digital-rmb": "payment",
+    "rational-investing": "wealth-fund",
+    "pension-finance": "wealth-fund",
+    "insurance": "insurance",
+    "illegal-fundraising": "illegal-fundraising",
+    "personal-info": "personal-info",
+}
+
+
+def available() -> bool:
+    """True when the help desk is installed and offers ``ticket_open``."""
+    if not apps.is_installed("wanlixing.helpdesk"):
+        return False
+    try:
+        services = import_module("wanlixing.helpdesk.services")
+    except ImportError:
+        return False
+    return hasattr(services, "ticket_open")
+
+
+def handoff_category(answer: Answer | None, entry: FaqEntry | None) -> str:
+    if answer is not None and answer.fraud_warning:
+        return "fraud"
+    if entry is not None and entry.topic is not None:
+        return TOPIC_CATEGORY.get(entry.topic.slug, "other")
+    return "other"
+
+
+def question_hand_off(
+    *,
+    user: User,
+    question: str,
+    collection: Collection,
+    details: str = "",
+    answer: Answer | None = None,
+) -> Any:
+    """Open a consultation ticket in the collection's organisation's expert queue
+    (the platform queue for platform collections). Raises ValidationError from the
+    help desk for bad input; PermissionDenied for anonymous users."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    services = import_module("wanlixing.helpdesk.services")
+    nearest = None
+    if answer is not None and answer.related + answer.citations:
+        first = (answer.citations or answer.related)[0]
+        if first.kind == "faq":
+            nearest = (
+                FaqEntry.objects.filter(collection=collection, external_id=first.external_id)
+                .select_related("topic")
+                .first()
+            )
+    description = _("【智能顾问转人工】%(q)s") % {"q": question}
+    if details.strip():
+        description += "\n\n" + _("补充说明：") + details.strip()
+    context = {
+        "question": question,
+        "collection": collection.slug,
+        "confidence": round(answer.confidence, 3) if answer else None,
+        "status": answer.status if answer else "",
+        "closest": [i.as_dict() for i in (answer.citations + answer.related)[:5]] if answer else [],
+    }
+    return services.ticket_open(
+        user=user,
+        kind="consultation",
+        category=handoff_category(answer, nearest),
+        description=description,
+        organisation=collection.organisation,
+        source="advisor",
+        context=context,
+    )
+
+
+@transaction.atomic
+def faq_entry_promote(
+    *,
+    reference: str,
+    collection: Collection,
+    question: str,
+    similar: list[str],
+    answer: str,
+    source: str,
+) -> FaqEntry:
+    """Create (or update) the FAQ entry made from an expert's reply to a ticket."""
+    entry, _created = FaqEntry.objects.update_or_create(
+        collection=collection,
+        external_id=f"ticket-{reference}",
+        defaults={
+            "question": question.strip(),
+            "similar": [s for s in similar if s.strip() and s.strip() != question.strip()],
+            "answer": answer.strip(),
+            "source": source.strip(),
+            "promoted_from": reference,
+            "is_active": True,
+        },
+    )
+    collection_touch(collection=collection)
+    from .tasks import collection_vectors_refresh
+
+    transaction.on_commit(lambda: collection_vectors_refresh.enqueue(collection_id=collection.pk))
+    return entry
