@@ -13,6 +13,7 @@ Prints one JSON line; {"skipped": ...} when the data is absent.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -69,12 +70,16 @@ def main() -> None:
     ranker = Ranker()
     ranker.search(index, "预热", k=10)  # load the model once, as a running server has
     dense.embed_one("预热一下")
-    timings = []
+    timings, embed_ms = [], []
     for q in queries:
         t0 = time.perf_counter()
         ranker.search(index, q, k=10)
         timings.append((time.perf_counter() - t0) * 1000)
+        t1 = time.perf_counter()
+        dense.embed([normaliser(q) + "。"])  # the same question's embedding alone, uncached
+        embed_ms.append((time.perf_counter() - t1) * 1000)
     ms = np.asarray(timings)
+    em = np.asarray(embed_ms)
     print(
         json.dumps(
             {
@@ -83,6 +88,9 @@ def main() -> None:
                 "p50_ms": round(float(np.percentile(ms, 50)), 1),
                 "p95_ms": round(float(np.percentile(ms, 95)), 1),
                 "max_ms": round(float(ms.max()), 1),
+                "embed_p50_ms": round(float(np.percentile(em, 50)), 1),
+                "embed_p95_ms": round(float(np.percentile(em, 95)), 1),
+                "load_average": round(os.getloadavg()[0], 2),
                 "index_build_s": round(build_seconds, 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             }
