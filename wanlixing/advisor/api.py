@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
-from wanlixing.core.api import AUTH_OPTIONAL, ApiError
+from wanlixing.core.api import AUTH, AUTH_OPTIONAL, ApiError
 
 from . import selectors
 from .services import question_answer
@@ -64,3 +64,45 @@ def faq_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
         "topic": entry.topic.slug if entry.topic else None,
         "collection": entry.collection.slug,
     }
+
+
+class HandoffIn(Schema):
+    question: str
+    collection: str | None = None
+    details: str = ""
+
+
+@router.post("/handoff", auth=AUTH, response={201: dict[str, Any]})
+def handoff(request: HttpRequest, payload: HandoffIn) -> Status:
+    """转人工: open a consultation ticket with the question; the expert's reply appears in
+    the help desk (我的咨询, ``/api/v1/helpdesk/tickets/{reference}``)."""
+    from django.core.exceptions import ValidationError
+
+    from .handoff import available, question_hand_off
+    from .views import record_handoff
+
+    if not available():
+        raise ApiError(503, "unavailable", "人工咨询暂未开通。")
+    if len(payload.details) > 2000:
+        raise ApiError(422, "validation_error", "补充说明不能超过 2000 个字。")
+    try:
+        collection = selectors.collection_get_public(slug=payload.collection)
+    except Http404:
+        raise ApiError(404, "not_found", "没有这个问答库。") from None
+    answer = question_answer(
+        text=payload.question, collection=collection, user=request.user, record=False
+    )
+    if answer.status == "refused":
+        raise ApiError(422, answer.refusal_code or "invalid", answer.text)
+    try:
+        ticket = question_hand_off(
+            user=request.user,  # type: ignore[arg-type]  # AUTH guarantees a signed-in User
+            question=answer.question,
+            collection=collection,
+            details=payload.details,
+            answer=answer,
+        )
+    except ValidationError as exc:
+        raise ApiError(422, "validation_error", "；".join(exc.messages)) from None
+    record_handoff(question=answer.question, collection=collection, answer=answer)
+    return Status(201, {"reference": ticket.reference, "status": ticket.status})

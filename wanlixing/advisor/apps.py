@@ -20,6 +20,9 @@ class AdvisorConfig(AppConfig):
         personal_data.register(
             "advisor", export=asked_questions_export, erase=asked_questions_erase
         )
+        from .handoff import register_ticket_action
+
+        register_ticket_action()
 
     def load_starter_data(self, stdout: Any) -> None:
         """Import the starter FAQ (177 entries) into the default collection. Idempotent:

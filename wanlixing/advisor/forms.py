@@ -58,3 +58,15 @@ class PromoteForm(forms.Form):
     def clean_similar(self) -> list[str]:
         lines = [s.strip() for s in self.cleaned_data.get("similar", "").splitlines()]
         return [s for s in lines if s][:50]
+
+
+class HandoffForm(forms.Form):
+    question = forms.CharField(label=_("您的问题"), max_length=1000)
+    collection = forms.SlugField(required=False, widget=forms.HiddenInput)
+    details = forms.CharField(
+        label=_("补充说明（可选）"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("例如事情经过、涉及的机构。请不要填写密码、验证码或完整银行卡号。"),
+    )

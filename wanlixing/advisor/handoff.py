@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,26 @@ def available() -> bool:
     except ImportError:
         return False
     return hasattr(services, "ticket_open")
+
+
+def ticket_is_from_advisor(ticket: Any) -> bool:
+    return getattr(ticket, "source", "") == "advisor"
+
+
+def promote_url(ticket: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("advisor:promote", args=[ticket.reference])
+
+
+def register_ticket_action() -> None:
+    """The "收录为常见问题" button on the staff page of advisor tickets."""
+    if not available():
+        return
+    extensions = import_module("wanlixing.helpdesk.extensions")
+    extensions.register_ticket_action(
+        _("收录为常见问题"), url_for_ticket=promote_url, applies_to=ticket_is_from_advisor
+    )
 
 
 def handoff_category(answer: Answer | None, entry: FaqEntry | None) -> str:
@@ -90,15 +110,34 @@ def question_hand_off(
         "status": answer.status if answer else "",
         "closest": [i.as_dict() for i in (answer.citations + answer.related)[:5]] if answer else [],
     }
-    return services.ticket_open(
-        user=user,
-        kind="consultation",
-        category=handoff_category(answer, nearest),
-        description=description,
-        organisation=collection.organisation,
-        source="advisor",
-        context=context,
-    )
+    fields = {
+        "user": user,
+        "kind": "consultation",
+        "category": handoff_category(answer, nearest),
+        "description": description,
+        "source": "advisor",
+        "context": context,
+    }
+    if collection.organisation is not None:
+        try:
+            return services.ticket_open(organisation=collection.organisation, **fields)
+        except ValidationError as exc:
+            # The organisation does not take cases online: the routing rules decide.
+            if "organisation" not in getattr(exc, "error_dict", {}):
+                raise
+    return services.ticket_open(**fields)
+
+
+def promotion_draft(ticket: Any) -> dict[str, str]:
+    """The FAQ entry a ticket suggests: its question and the latest expert reply."""
+    reply = ticket.messages.expert_replies().order_by("-created_at").first()
+    context = ticket.context if isinstance(ticket.context, dict) else {}
+    return {
+        "question": str(context.get("question") or ticket.description)[:300],
+        "answer": reply.body if reply else "",
+        "source": _("专家答复（咨询单 %(ref)s）") % {"ref": ticket.reference},
+        "collection": str(context.get("collection") or ""),
+    }
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -154,18 +155,36 @@ def screen(raw: str, normalised: str = "") -> Screening:
     return Screening(text=text, red_flags=flags, investment_advice=advice)
 
 
-def fraud_warning(flags: list[RedFlag]) -> dict:
+def antifraud_signals(text: str) -> list[str]:
+    """Names of the anti-fraud checker's red flags (staff-maintained) that the question
+    raises, when the checker judges it suspicious; [] if the checker is absent or fails."""
+    try:
+        from wanlixing.antifraud.services import scam_check_text
+    except ImportError:
+        return []
+    try:
+        result = scam_check_text(text=text)
+    except Exception:  # the advisor must answer even if the checker breaks
+        logging.getLogger(__name__).warning("anti-fraud check failed", exc_info=True)
+        return []
+    if result.verdict == "safe":
+        return []
+    return [s.name for s in result.signals if getattr(s, "name", "")]
+
+
+def fraud_warning(flags: list[RedFlag], extra: list[str] | None = None) -> dict:
     """The warning shown above the answer when a question carries fraud red flags."""
+    labels = list(dict.fromkeys([f.label for f in flags] + list(extra or [])))
     return {
         "title": _("防诈骗提醒"),
-        "flags": [f.label for f in flags],
+        "flags": labels,
         "text": _(
             "您的问题涉及%(flags)s。请记住：公检法不会通过电话办案，也没有“安全账户”；"
             "任何人索要短信验证码、让您屏幕共享或转账汇款，都要先停下来核实。"
             "如果已经转账，请立即拨打 110 报警，并联系银行紧急止付；"
             "拿不准时可拨打 96110 反诈专线咨询。"
         )
-        % {"flags": "、".join(f"“{f.label}”" for f in flags)},
+        % {"flags": "、".join(f"“{label}”" for label in labels)},
     }
 
 

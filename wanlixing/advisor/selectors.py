@@ -75,3 +75,10 @@ def faq_entry_get_public(*, entry_id: int) -> FaqEntry:
 
 def slug_is_valid(value: str) -> bool:
     return bool(_SLUG.match(value))
+
+
+def collection_can_promote(user: AnyUser, collection: Collection) -> bool:
+    """Editors of the collection, and the organisation's complaint handlers (the experts)."""
+    return collection_can_edit(user, collection) or user_has_role(
+        user, collection.organisation_id, Role.COMPLAINT_HANDLER
+    )

@@ -115,8 +115,9 @@ def question_answer(
         )
     question = screening.text
     answer = Answer(question, "not_sure", "", collection=collection.slug)
-    if screening.red_flags:
-        answer.fraud_warning = safety.fraud_warning(screening.red_flags)
+    checker = safety.antifraud_signals(question)
+    if screening.red_flags or checker:
+        answer.fraud_warning = safety.fraud_warning(screening.red_flags, checker)
 
     searchable = collection_index(collection)
     result = ranker().search(searchable.index, question, k=5)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -170,3 +171,104 @@ def faq_export_view(request: HttpRequest, collection_id: int, fmt: str) -> HttpR
     faq_export(collection=collection, fmt=fmt, out=buffer)
     buffer.seek(0)
     return FileResponse(buffer, as_attachment=True, filename=f"faq-{collection.slug}.{fmt}")
+
+
+@require_http_methods(["GET", "POST"])
+def handoff(request: HttpRequest) -> HttpResponse:
+    """转人工: confirm the question (and add details), then open a consultation ticket."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import ValidationError
+
+    from .forms import HandoffForm
+    from .handoff import available, question_hand_off
+
+    if not available():
+        return redirect("advisor:chat")
+    data = request.POST if request.method == "POST" else request.GET
+    if not request.user.is_authenticated:
+        from urllib.parse import urlencode
+
+        keep = {k: data.get(k, "")[:1000] for k in ("question", "collection") if data.get(k)}
+        return redirect_to_login(request.path + ("?" + urlencode(keep) if keep else ""))
+    collection = selectors.collection_get_public(slug=data.get("collection") or None)
+    form = HandoffForm(data if "question" in data else None)
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
+    if confirmed and form.is_valid():
+        question = form.cleaned_data["question"]
+        answer = question_answer(
+            text=question, collection=collection, user=request.user, record=False
+        )
+        if answer.status == "refused":
+            form.add_error("question", answer.text)
+        else:
+            try:
+                ticket = question_hand_off(
+                    user=request.user,
+                    question=answer.question,
+                    collection=collection,
+                    details=form.cleaned_data["details"],
+                    answer=answer,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                record_handoff(question=answer.question, collection=collection, answer=answer)
+                messages.success(
+                    request,
+                    _("已转给人工专家，咨询单号 %(ref)s。答复会显示在“我的咨询”里。")
+                    % {"ref": ticket.reference},
+                )
+                return redirect("helpdesk:my_ticket", reference=ticket.reference)
+    return render(request, "advisor/handoff.html", {"form": form, "collection": collection})
+
+
+def record_handoff(*, question: str, collection: Any, answer: Any) -> None:
+    from .models import AskedQuestion, Outcome
+
+    AskedQuestion.objects.create(
+        collection=collection,
+        text=question[:300],
+        normalised=question[:300],
+        confidence=answer.confidence,
+        outcome=Outcome.HANDED_OFF,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def promote(request: HttpRequest, reference: str) -> HttpResponse:
+    """Staff: turn an expert's reply to an advisor ticket into a FAQ entry, in one step."""
+    from django.core.exceptions import PermissionDenied
+
+    from wanlixing.helpdesk.selectors import ticket_get_for_staff
+
+    from .forms import PromoteForm
+    from .handoff import faq_entry_promote, promotion_draft
+
+    ticket = ticket_get_for_staff(user=request.user, reference=reference)
+    draft = promotion_draft(ticket)
+    collection = selectors.collection_find(draft["collection"]) if draft["collection"] else None
+    if collection is None:
+        from .services import collection_default
+
+        collection = collection_default()
+    if not selectors.collection_can_promote(request.user, collection):
+        raise PermissionDenied
+    form = PromoteForm(request.POST or None, initial=draft)
+    if request.method == "POST" and form.is_valid():
+        entry = faq_entry_promote(
+            reference=ticket.reference,
+            collection=collection,
+            question=form.cleaned_data["question"],
+            similar=form.cleaned_data["similar"],
+            answer=form.cleaned_data["answer"],
+            source=form.cleaned_data["source"],
+        )
+        messages.success(request, _("已收录为常见问题：%(q)s") % {"q": entry.question})
+        return redirect("helpdesk:staff_ticket", reference=ticket.reference)
+    return render(
+        request,
+        "advisor/promote.html",
+        {"form": form, "ticket": ticket, "collection": collection},
+    )

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import jieba
-import zhconv
+import opencc
 from pypinyin import Style, lazy_pinyin
 
 STARTER_SYNONYMS = Path(__file__).resolve().parent.parent / "starter" / "synonyms.tsv"
@@ -30,6 +30,11 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _PINYIN_UNIT = re.compile(r"[\u3400-\u9fff]|[a-z]+|\d+")
 
 _tokenizer: jieba.Tokenizer | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 def tokenizer() -> jieba.Tokenizer:
@@ -56,7 +61,7 @@ def read_synonym_file(path: Path = STARTER_SYNONYMS) -> list[tuple[str, str]]:
 def basic_form(text: str) -> str:
     """Width, case, script and punctuation folded; no synonyms."""
     text = unicodedata.normalize("NFKC", text or "").lower()
-    text = zhconv.convert(text, "zh-hans")
+    text = _t2s().convert(text)
     text = _PUNCT.sub(" ", text).replace("_", " ")
     return _SPACES.sub(" ", text).strip()
 

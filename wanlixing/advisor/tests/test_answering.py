@@ -88,6 +88,13 @@ def test_fraud_warning_comes_with_the_answer(starter):
     assert (answer.citations + answer.related)[0].external_id == "wlx-tf-007"
 
 
+def test_anti_fraud_checker_red_flags_join_the_warning(starter):
+    answer = question_answer(text="网贷客服说要先交解冻费才能放款", collection=starter)
+    assert answer.fraud_warning is not None
+    assert "放款前收费" in answer.fraud_warning["flags"]  # the advisor's own rule
+    assert len(answer.fraud_warning["flags"]) > 1  # and the anti-fraud checker's flags
+
+
 def test_investment_advice_is_declined_with_the_standard_explanation(starter):
     answer = question_answer(text="现在买哪只股票能赚钱", collection=starter)
     assert answer.status == "investment"
