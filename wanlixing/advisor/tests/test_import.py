@@ -139,3 +139,17 @@ def test_unreadable_file_is_reported(collection):
     assert report.errors[0].row == 0
     report = faq_import(collection=collection, data=b"a,b\n1,2\n", fmt="csv")
     assert "external_id" in report.errors[0].message
+
+
+def test_starter_faq_loads_once_and_reloads_without_changes(db):
+    from io import StringIO
+
+    from django.apps import apps
+
+    config = apps.get_app_config("advisor")
+    assert config.starter_order == 40
+    config.load_starter_data(StringIO())
+    assert FaqEntry.objects.filter(collection__slug="default").count() == 177
+    out = StringIO()
+    config.load_starter_data(out)
+    assert "新增 0，更新 0，未变 177" in out.getvalue()
