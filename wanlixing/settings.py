@@ -308,3 +308,21 @@ NOTIFY_HTTP_TIMEOUT = env_int("NOTIFY_HTTP_TIMEOUT", 10, minimum=1, maximum=120)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60, minimum=1)
 NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 500, minimum=1, maximum=10000)
+
+# --- Advisor (智能顾问) -------------------------------------------------------------------
+from wanlixing.lib.env import env_float  # noqa: E402
+
+# Calibrated probability below which the advisor says it is not sure and offers 转人工.
+ADVISOR_CONFIDENCE_THRESHOLD = env_float("ADVISOR_CONFIDENCE_THRESHOLD", 0.4, minimum=0.0)
+if ADVISOR_CONFIDENCE_THRESHOLD > 1:
+    raise fail("ADVISOR_CONFIDENCE_THRESHOLD", str(ADVISOR_CONFIDENCE_THRESHOLD), "0 到 1 之间的数")
+# Answers this much above the threshold are not logged for the content-gap report.
+ADVISOR_GAP_MARGIN = env_float("ADVISOR_GAP_MARGIN", 0.15, minimum=0.0)
+ADVISOR_GAP_RETENTION_DAYS = env_int("ADVISOR_GAP_RETENTION_DAYS", 180, minimum=1)
+ADVISOR_MAX_QUESTION_CHARS = env_int("ADVISOR_MAX_QUESTION_CHARS", 300, minimum=20, maximum=2000)
+ADVISOR_QUESTIONS_PER_MINUTE = env_int("ADVISOR_QUESTIONS_PER_MINUTE", 30, minimum=1)
+# Optional wording by a language model (OpenAI-compatible); off unless both are set.
+LLM_BASE_URL = env_url("LLM_BASE_URL", "", schemes=("http", "https"))
+LLM_MODEL = env_str("LLM_MODEL", "")
+LLM_API_KEY = env_str("LLM_API_KEY", "")
+LLM_TIMEOUT_SECONDS = env_float("LLM_TIMEOUT_SECONDS", 8.0, minimum=0.5)
