@@ -46,7 +46,7 @@ lint: install-dev
 test: install-dev
 	$(BIN)/wanlixing bootstrap --no-starter
 	$(MAKE) --no-print-directory lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -51,13 +51,26 @@ def _reference_data(request):
         reference_data_ensure()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
+def _clear_cache() -> None:
+    """Empty this test process's cache. On Redis only its own key space: ``cache.clear()``
+    would flush the whole database under a parallel worker's feet."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    if not settings.REDIS_URL:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{settings.KEY_PREFIX}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture

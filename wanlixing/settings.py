@@ -137,12 +137,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache and channel layer when configured; in-memory otherwise.
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+# Parallel test workers (pytest-xdist) share one Redis database: each gets its own key space.
+KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "wlx") + os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "wlx"),
+            "KEY_PREFIX": KEY_PREFIX,
         }
     }
     CHANNEL_LAYERS = {
@@ -150,7 +152,7 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                "prefix": env_str("CACHE_KEY_PREFIX", "wlx") + ":asgi",
+                "prefix": KEY_PREFIX + ":asgi",
                 "capacity": 1000,
                 "expiry": 30,
             },
