@@ -67,7 +67,9 @@ def test_chat_answers_with_source_and_warns_about_fraud(page, asgi_server, start
 
 
 def test_chat_works_without_javascript(browser, asgi_server, starter_faq):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 390, "height": 844}, locale="zh-CN"
+    )
     page = context.new_page()
     page.goto(asgi_server + "/advisor/")
     page.fill("#id_question", "理财亏了银行赔吗")
