@@ -6,9 +6,10 @@ import threading
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -41,6 +42,22 @@ def _starter_rules() -> RuleSet:
     return ruleset_from_yaml()
 
 
+def _database_file_missing() -> bool:
+    """True when the database is an SQLite file that does not exist yet or is empty (a
+    fresh clone before ``migrate``): it has no tables, and connecting would create or
+    change the file (WAL mode), so don't."""
+    settings_db = connections.databases.get(DEFAULT_DB_ALIAS, {})
+    if "sqlite" not in str(settings_db.get("ENGINE", "")):
+        return False
+    name = str(settings_db.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return False
+    try:
+        return Path(name).stat().st_size == 0
+    except OSError:
+        return True
+
+
 def redflag_ruleset(*, fresh: bool = False) -> RuleSet:
     """The active red flags, compiled once per process and rebuilt when editors change them.
 
@@ -57,24 +74,33 @@ def redflag_ruleset(*, fresh: bool = False) -> RuleSet:
     ):
         return cached
     with _rules_lock:
-        try:
-            signature = tuple(
-                RedFlag.objects.filter(is_active=True)
-                .aggregate(n=Count("pk"), last=Max("updated_at"))
-                .values()
-            )
-        except DatabaseError:
-            signature = ("no-database",)
+        # None: no usable database (a fresh clone before ``migrate``, an empty or
+        # unreachable database); the starter file's rules are used, and nothing is written.
+        signature: tuple | None = None
+        if not _database_file_missing():
+            try:
+                signature = tuple(
+                    RedFlag.objects.filter(is_active=True)
+                    .aggregate(n=Count("pk"), last=Max("updated_at"))
+                    .values()
+                )
+            except DatabaseError:
+                signature = None
         if not fresh and isinstance(cached, RuleSet) and signature == _rules_cache["signature"]:
             _rules_cache["checked"] = now
             return cached
-        rules: list = []
+        rows: list[RedFlag] = []
         if signature and signature[0]:
-            for flag in RedFlag.objects.filter(is_active=True).order_by("code"):
-                try:
-                    rules.append(rule_build(flag.as_rule_data()))
-                except RuleError:
-                    continue  # saved before validation existed; skipped, never fatal
+            try:
+                rows = list(RedFlag.objects.filter(is_active=True).order_by("code"))
+            except DatabaseError:
+                signature = None
+        rules: list = []
+        for flag in rows:
+            try:
+                rules.append(rule_build(flag.as_rule_data()))
+            except RuleError:
+                continue  # saved before validation existed; skipped, never fatal
         ruleset = RuleSet(rules) if rules else _starter_rules()
         _rules_cache.update(signature=signature, checked=now, rules=ruleset)
         return ruleset

@@ -4,13 +4,15 @@
 input line: ``{"id", "verdict": fraud|suspicious|safe, "risk", "fraud_type", "signals":
 [{"flag", "span": [start, end]}]}``, spans on the original text. A line that cannot be
 read gives ``{"id": <id or line number>, "error": {"code", "message"}}`` and the run goes
-on. Rules and model load once. Without ``--jsonl`` one text (argument or stdin) is
-checked and explained.
+on. Rules and model load once. On a database that is not migrated (or empty, or not
+reachable) the shipped starter red flags are used; nothing is written to it. Without
+``--jsonl`` one text (argument or stdin) is checked and explained.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import Any
 
@@ -19,6 +21,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from wanlixing.antifraud.scam.checker import CheckInputError, scam_check, text_validate
 from wanlixing.antifraud.scam.model import model_get
 from wanlixing.antifraud.selectors import redflag_ruleset
+
+logger = logging.getLogger(__name__)
 
 
 def _error(id_: Any, code: str, message: str) -> str:
@@ -36,7 +40,10 @@ class Command(BaseCommand):
         rules = redflag_ruleset()
         model = model_get()
         if options["jsonl"]:
-            self._jsonl(rules, model)
+            try:
+                self._jsonl(rules, model)
+            except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+                sys.stderr.close()
             return
         text = options["text"] if options["text"] is not None else sys.stdin.read()
         try:
@@ -78,6 +85,10 @@ class Command(BaseCommand):
                 result = scam_check(text, rules=rules, model=model)
             except CheckInputError as exc:
                 write(_error(id_, exc.code, exc.message) + "\n")
+                continue
+            except Exception:  # one bad line must not end a 10,000-line run
+                logger.exception("scamcheck failed on line %s", line_no)
+                write(_error(id_, "internal", "这一行检查时出错，已跳过。") + "\n")
                 continue
             write(json.dumps({"id": id_, **result.as_cli()}, ensure_ascii=False) + "\n")
         sys.stdout.flush()
