@@ -8,6 +8,7 @@ it. Callers pass the rule set (``selectors.redflag_ruleset()``) and the model
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +98,32 @@ def text_validate(text: Any) -> str:
     return text
 
 
+# A marketing message's opt-out line ("退订回T", "拒收请回复R"): legitimate bulk senders
+# must carry one. With it, and without any hard red flag, a link or a soft flag is weak
+# evidence (a shop's coupon link); a link next to a hard flag (验证码, 转账, 安全账户,
+# 刷单, 认证/解冻 via a link) keeps its full weight. Hard means weight ≥ 0.7.
+OPT_OUT = re.compile(r"退订|拒收|回复?(?:td|t|n|r|0000)(?![a-z0-9])")
+HARD_FLAG_WEIGHT = 0.7
+LINK_FLAGS = frozenset({"short-link", "ip-or-odd-link"})
+OPT_OUT_DAMPING = 0.3
+
+
+def weights_in_context(
+    text: str, flag_weights: dict[str, float], entity_weights: dict[str, float]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Flag weights after context: in an opted-out marketing message with no hard red
+    flag, links and soft flags count for little. ``text`` is the normalised text."""
+    if not flag_weights and not entity_weights:
+        return flag_weights, entity_weights
+    if any(w >= HARD_FLAG_WEIGHT for w in flag_weights.values()) or not OPT_OUT.search(text):
+        return flag_weights, entity_weights
+    rules = {code: w * OPT_OUT_DAMPING for code, w in flag_weights.items()}
+    entities = {
+        code: w * OPT_OUT_DAMPING if code in LINK_FLAGS else w for code, w in entity_weights.items()
+    }
+    return rules, entities
+
+
 def _evidence(weights: list[float]) -> float:
     """Additive log-evidence of independent flags: Σ −ln(1 − w)."""
     return sum(-math.log(1.0 - min(max(w, 0.0), 0.999)) for w in weights)
@@ -144,6 +171,7 @@ def scam_check(text: str, *, rules: RuleSet, model: ScamModel | None) -> CheckRe
             )
     signals.sort(key=lambda s: (s.span, s.kind))
 
+    flag_weights, entity_weights = weights_in_context(norm.text, flag_weights, entity_weights)
     rule_probability = noisy_or(flag_weights.values())
     rule_evidence = _evidence(list(flag_weights.values()))
     entity_evidence = _evidence(list(entity_weights.values()))

@@ -32,7 +32,7 @@ import numpy as np
 import yaml
 from scipy import sparse
 
-from .checker import _evidence
+from .checker import _evidence, weights_in_context
 from .entities import entities_find
 from .model import MODEL_PATH, NGRAM_RANGE, model_save, tokens
 from .normalize import normalize
@@ -137,8 +137,9 @@ def samples_prepare(samples: list[Sample], rules: RuleSet) -> Prepared:
         norm = normalize(sample.text)
         counts.append(tokens(norm.text))
         weights = {h.code: rules.by_code[h.code].weight for h in rules.match(norm.text)}
-        rule_ev[i] = _evidence(list(weights.values()))
         ent = {f.code: f.weight for e in entities_find(norm) for f in e.flags}
+        weights, ent = weights_in_context(norm.text, weights, ent)
+        rule_ev[i] = _evidence(list(weights.values()))
         ent_ev[i] = _evidence(list(ent.values()))
     return Prepared(counts, rule_ev, ent_ev)
 

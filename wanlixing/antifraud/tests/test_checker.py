@@ -10,7 +10,12 @@ import pytest
 from django.core.management import call_command
 
 from wanlixing.antifraud.models import ScamReport
-from wanlixing.antifraud.scam.checker import CheckInputError, scam_check, text_validate
+from wanlixing.antifraud.scam.checker import (
+    CheckInputError,
+    scam_check,
+    text_validate,
+    weights_in_context,
+)
 from wanlixing.antifraud.scam.entities import entities_find
 from wanlixing.antifraud.scam.normalize import normalize
 from wanlixing.antifraud.scam.rules import RuleError, RuleSet, pattern_compile, rule_build
@@ -119,12 +124,56 @@ def test_obvious_scams_are_high_risk_with_a_type(rules, model, text):
         "【顺丰速运】您的快件已到达小区北门丰巢柜，取件码58213，请于24小时内取件。",
         "【12381】您好！您接到的电话，疑似为冒充客服退款类诈骗，请勿相信，谨防上当受骗！",
         "妈，我到学校了，生活费收到了，这个月不用再给我转了。",
+        "【菜鸟驿站】您的包裹已到幸福里东门驿站，取件码 6-2-3018，请凭码取件。",
+        "【美团】验证码 482913，用于登录，5分钟内有效，切勿告知他人。",
+        "【某市医保】城乡居民医保集中缴费已开始，请通过税务APP缴纳，谨防冒充医保工作人员的诈骗。",
+        "各位同事，团建费用每人200，公司出一半，剩下的100周五前交给行政小张。",
     ],
 )
 def test_real_bank_courier_and_warning_messages_stay_safe(rules, model, text):
     result = scam_check(text, rules=rules, model=model)
     assert result.verdict == "safe", (result.risk, result.flags)
     assert result.fraud_type is None
+
+
+def test_an_opted_out_marketing_message_makes_links_and_soft_flags_weak():
+    rules = {"urgency-pressure": 0.25}
+    entities = {"short-link": 0.45, "large-amount": 0.3}
+    damped_rules, damped_entities = weights_in_context("双十一领券t.cn/ab退订回t", rules, entities)
+    assert damped_rules == {"urgency-pressure": pytest.approx(0.075)}
+    assert damped_entities == {"short-link": pytest.approx(0.135), "large-amount": 0.3}
+    # Without an opt-out line, or with a hard flag beside the link: full weight.
+    assert weights_in_context("双十一领券t.cn/ab", rules, entities) == (rules, entities)
+    hard = {"ask-verification-code": 0.9, "urgency-pressure": 0.25}
+    assert weights_in_context("验证码发我t.cn/ab退订回t", hard, entities) == (hard, entities)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "双十一狂欢，点击 t.cn/abc 领取优惠券，退订回T",
+        "【某商城】周年庆全场满199减30，名额有限先到先得，戳 t.cn/Ab12 领券，拒收请回复R",
+        "【中国移动】冬季流量加油包10元得5GB，办理入口 dwz.cn/k8Pq，退订回TD",
+    ],
+)
+def test_marketing_with_a_short_link_and_an_opt_out_line_is_safe(rules, model, text):
+    result = scam_check(text, rules=rules, model=model)
+    assert "short-link" in result.flags
+    assert result.verdict == "safe", (result.risk, result.flags)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【某商城】您的账户异常已冻结，点击 t.cn/Ab12 输入银行卡号和验证码解冻，退订回T",
+        "您的包裹丢失，点击 t.cn/Ab12 领取理赔，回TD退订",
+        "兼职刷单日结，点击 t.cn/Ab12 下载APP做任务，退订回T",
+        "您涉嫌洗钱，请把存款转到安全账户 t.cn/Ab12 核查，退订回T",
+    ],
+)
+def test_a_link_beside_a_hard_flag_stays_fraud_despite_an_opt_out_line(rules, model, text):
+    result = scam_check(text, rules=rules, model=model)
+    assert result.verdict == "fraud", (result.risk, result.flags)
 
 
 def test_signal_spans_point_into_the_original_text(rules, model):
