@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -51,25 +53,30 @@ def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = _validation_details(exc.errors)
-    fields = "、".join(d["field"] for d in details if d["field"]) or "请求体"
+    fields = pgettext("list separator", "、").join(d["field"] for d in details if d["field"])
+    fields = fields or _("请求体")
     return _respond(
-        request, 422, "validation_error", f"请求数据不符合要求，请检查：{fields}。", details
+        request,
+        422,
+        "validation_error",
+        _("请求数据不符合要求，请检查：%(fields)s。") % {"fields": fields},
+        details,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _respond(request, 401, "not_authenticated", "请先登录，或提供有效的访问令牌。")
+    return _respond(request, 401, "not_authenticated", _("请先登录，或提供有效的访问令牌。"))
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _respond(request, 403, "forbidden", "您没有权限执行此操作。")
+    return _respond(request, 403, "forbidden", _("您没有权限执行此操作。"))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _respond(request, 404, "not_found", "请求的内容不存在。")
+    return _respond(request, 404, "not_found", _("请求的内容不存在。"))
 
 
 @api.exception_handler(DjangoValidationError)
@@ -80,39 +87,44 @@ def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> Ht
     else:
         details = None
         message = "；".join(exc.messages)
-    return _respond(request, 400, "invalid", message or "请求无效。", details)
+    return _respond(request, 400, "invalid", message or _("请求无效。"), details)
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
-    return _respond(request, 413, "payload_too_large", f"请求内容过大（上限 {limit_kb} KB）。")
+    return _respond(
+        request,
+        413,
+        "payload_too_large",
+        _("请求内容过大（上限 %(limit)d KB）。") % {"limit": limit_kb},
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     messages = {
-        400: ("bad_request", "请求格式不正确，请检查提交的数据（需为有效的 JSON）。"),
-        401: ("not_authenticated", "请先登录，或提供有效的访问令牌。"),
-        403: ("forbidden", "您没有权限执行此操作。"),
-        404: ("not_found", "请求的内容不存在。"),
-        405: ("method_not_allowed", "不支持该请求方法。"),
-        413: ("payload_too_large", "请求内容过大。"),
-        429: ("too_many_requests", "请求过于频繁，请稍后再试。"),
+        400: ("bad_request", _("请求格式不正确，请检查提交的数据（需为有效的 JSON）。")),
+        401: ("not_authenticated", _("请先登录，或提供有效的访问令牌。")),
+        403: ("forbidden", _("您没有权限执行此操作。")),
+        404: ("not_found", _("请求的内容不存在。")),
+        405: ("method_not_allowed", _("不支持该请求方法。")),
+        413: ("payload_too_large", _("请求内容过大。")),
+        429: ("too_many_requests", _("请求过于频繁，请稍后再试。")),
     }
-    code, message = messages.get(exc.status_code, ("error", "请求失败。"))
+    code, message = messages.get(exc.status_code, ("error", _("请求失败。")))
     return _respond(request, exc.status_code, code, message)
 
 
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-    return _respond(request, 400, "bad_request", "请求无效。")
+    return _respond(request, 400, "bad_request", _("请求无效。"))
 
 
 @api.exception_handler(OperationalError)
 def on_database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     log.warning("database unavailable on %s: %s", request.path, exc)
-    response = _respond(request, 503, "unavailable", "服务繁忙，请稍后重试。")
+    response = _respond(request, 503, "unavailable", _("服务繁忙，请稍后重试。"))
     response["Retry-After"] = "2"
     return response
 
@@ -120,7 +132,7 @@ def on_database_busy(request: HttpRequest, exc: OperationalError) -> HttpRespons
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("unhandled API error on %s", request.path)
-    return _respond(request, 500, "server_error", "服务器内部错误，请稍后重试。")
+    return _respond(request, 500, "server_error", _("服务器内部错误，请稍后重试。"))
 
 
 api.add_router("/accounts/", "wanlixing.accounts.api.router")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 
 from wanlixing.api import api
 from wanlixing.core import views as core_views
@@ -11,7 +12,7 @@ from wanlixing.core import views as core_views
 
 def api_not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
-        {"error": {"code": "not_found", "message": "接口不存在，请检查地址。"}}, status=404
+        {"error": {"code": "not_found", "message": _("接口不存在，请检查地址。")}}, status=404
     )
 
 

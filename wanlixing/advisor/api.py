@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from wanlixing.core.api import AUTH, AUTH_OPTIONAL, ApiError
@@ -31,13 +32,13 @@ class CollectionOut(Schema):
 def ask(request: HttpRequest, payload: AskIn) -> dict[str, Any]:
     """Answer a question; ``status`` is answered, not_sure (offer 转人工), investment or refused."""
     if len(payload.question) > 20_000:
-        raise ApiError(413, "payload_too_large", "问题太长了，请精简后再问。")
+        raise ApiError(413, "payload_too_large", _("问题太长了，请精简后再问。"))
     if throttled(request):
-        raise ApiError(429, "too_many_requests", "提问太频繁了，请稍等一分钟再试。")
+        raise ApiError(429, "too_many_requests", _("提问太频繁了，请稍等一分钟再试。"))
     try:
         collection = selectors.collection_get_public(slug=payload.collection)
     except Http404:
-        raise ApiError(404, "not_found", "没有这个问答库。") from None
+        raise ApiError(404, "not_found", _("没有这个问答库。")) from None
     answer = question_answer(text=payload.question, collection=collection, user=request.user)
     return answer.as_dict()
 
@@ -52,7 +53,7 @@ def faq_entry(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     try:
         entry = selectors.faq_entry_get_public(entry_id=entry_id)
     except Http404:
-        raise ApiError(404, "not_found", "这条问答不存在。") from None
+        raise ApiError(404, "not_found", _("这条问答不存在。")) from None
     return {
         "id": entry.pk,
         "external_id": entry.external_id,
@@ -82,13 +83,13 @@ def handoff(request: HttpRequest, payload: HandoffIn) -> Status:
     from .views import record_handoff
 
     if not available():
-        raise ApiError(503, "unavailable", "人工咨询暂未开通。")
+        raise ApiError(503, "unavailable", _("人工咨询暂未开通。"))
     if len(payload.details) > 2000:
-        raise ApiError(422, "validation_error", "补充说明不能超过 2000 个字。")
+        raise ApiError(422, "validation_error", _("补充说明不能超过 2000 个字。"))
     try:
         collection = selectors.collection_get_public(slug=payload.collection)
     except Http404:
-        raise ApiError(404, "not_found", "没有这个问答库。") from None
+        raise ApiError(404, "not_found", _("没有这个问答库。")) from None
     answer = question_answer(
         text=payload.question, collection=collection, user=request.user, record=False
     )

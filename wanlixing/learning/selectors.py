@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from wanlixing.content.models import Article, Topic
 
@@ -46,7 +47,7 @@ def attempt_get_for_owner(*, attempt_id: int, user: AnyUser, session_key: str) -
         )
     )
     if not owned:
-        raise LearningError("not_found", "没有找到这次答题记录。", 404)
+        raise LearningError("not_found", _("没有找到这次答题记录。"), 404)
     assert attempt is not None
     return attempt
 
@@ -54,14 +55,14 @@ def attempt_get_for_owner(*, attempt_id: int, user: AnyUser, session_key: str) -
 def quiz_get_active(*, quiz_id: int) -> Quiz:
     quiz = Quiz.objects.select_related("topic").filter(pk=quiz_id, is_active=True).first()
     if quiz is None:
-        raise LearningError("not_found", "没有找到这个测验。", 404)
+        raise LearningError("not_found", _("没有找到这个测验。"), 404)
     return quiz
 
 
 def topic_get(*, slug: str) -> Topic:
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None:
-        raise LearningError("not_found", "没有这个主题。", 404)
+        raise LearningError("not_found", _("没有这个主题。"), 404)
     return topic
 
 
@@ -209,7 +210,7 @@ def learner_summary(*, user: AnyUser) -> LearnerSummary | None:
 def risk_questionnaire_get() -> RiskQuestionnaire:
     questionnaire = RiskQuestionnaire.objects.filter(slug="default").first()
     if questionnaire is None:
-        raise LearningError("not_ready", "风险承受能力自测尚未准备好。", 404)
+        raise LearningError("not_ready", _("风险承受能力自测尚未准备好。"), 404)
     return questionnaire
 
 
