@@ -122,8 +122,9 @@ class RoutingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.region_code or "全国"
-        return f"{self.get_category_display()} / {self.institution_type or '任意'} / {scope}"
+        scope = self.region_code or _("全国")
+        kind = self.institution_type or _("任意")
+        return f"{self.get_category_display()} / {kind} / {scope}"
 
 
 def _new_reference() -> str:

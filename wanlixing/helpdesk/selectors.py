@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wanlixing.accounts.models import Role, User
 from wanlixing.accounts.regions import region_full_name
@@ -194,7 +195,7 @@ def ticket_dashboard(*, org_ids: set[int] | None, since: dt.date) -> dict[str, A
         ]
 
     cities = {
-        row["city_code"]: region_full_name(row["city_code"]) or "未填写"
+        row["city_code"]: region_full_name(row["city_code"]) or _("未填写")
         for row in qs.values("city_code").distinct()
     }
     resolved = totals["resolved"]
@@ -206,7 +207,7 @@ def ticket_dashboard(*, org_ids: set[int] | None, since: dt.date) -> dict[str, A
         else None,
         "by_category": by("category", {k: str(v) for k, v in Category.choices}),
         "by_institution_type": by(
-            "institution_type", {**{k: str(v) for k, v in InstitutionType.choices}, "": "未填写"}
+            "institution_type", {**{k: str(v) for k, v in InstitutionType.choices}, "": _("未填写")}
         ),
         "by_region": by("city_code", cities),
     }

@@ -602,11 +602,11 @@ def tickets_erase(user: User) -> None:
         for attachment in ticket.attachments.all():
             attachment.file.delete(save=False)
         ticket.attachments.all().delete()
-        ticket.messages.update(body="（已删除）")
+        ticket.messages.update(body=_("（已删除）"))
     now = timezone.now()
     Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
         user=None,
-        description="（提交人已删除个人信息）",
+        description=_("（提交人已删除个人信息）"),
         desired_outcome="",
         institution_name="",
         rating_comment="",

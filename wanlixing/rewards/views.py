@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wanlixing.accounts.models import User
@@ -19,7 +20,16 @@ from .models import Badge
 from .selectors import SCOPES, LeaderboardError
 from .weeks import FIRST_WEEK, WeekError, local_today, week_label, week_parse, week_start
 
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+# Column heads of the streak calendar, Monday first.
+WEEKDAYS = [
+    pgettext_lazy("weekday, short", "一"),
+    pgettext_lazy("weekday, short", "二"),
+    pgettext_lazy("weekday, short", "三"),
+    pgettext_lazy("weekday, short", "四"),
+    pgettext_lazy("weekday, short", "五"),
+    pgettext_lazy("weekday, short", "六"),
+    pgettext_lazy("weekday, short", "日"),
+]
 
 
 def _user(request: HttpRequest) -> User:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 REWARDS_TZ = ZoneInfo("Asia/Shanghai")
 # The earliest week a leaderboard can be asked for (the platform did not exist before).
@@ -51,15 +52,20 @@ def week_parse(text: str, *, today: date | None = None) -> date:
     """The Monday of an ISO week written ``2026-W48``; WeekError with a Chinese message."""
     match = _WEEK_RE.match(text or "")
     if match is None:
-        raise WeekError(f"周的格式不正确：{text[:20]!r}。请写成“年-W周数”，例如 2026-W48。")
+        raise WeekError(
+            _("周的格式不正确：%(text)s。请写成“年-W周数”，例如 2026-W48。")
+            % {"text": repr(text[:20])}
+        )
     year, number = int(match.group(1)), int(match.group(2))
     try:
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise WeekError(f"{year} 年没有第 {number} 周。") from None
+        raise WeekError(
+            _("%(year)d 年没有第 %(week)d 周。") % {"year": year, "week": number}
+        ) from None
     current = week_start(today or local_today())
     if monday > current:
-        raise WeekError("不能查看未来的周。")
+        raise WeekError(_("不能查看未来的周。"))
     if monday < FIRST_WEEK:
-        raise WeekError(f"只能查看 {week_label(FIRST_WEEK)} 及以后的周。")
+        raise WeekError(_("只能查看 %(week)s 及以后的周。") % {"week": week_label(FIRST_WEEK)})
     return monday
