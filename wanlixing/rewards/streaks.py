@@ -18,6 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
+
 from .weeks import week_start
 
 ONE_DAY = timedelta(days=1)
@@ -46,6 +49,12 @@ class StreakStatus:
     # Missed days since the last active day that a freeze covers (already or if
     # the learner is active today).
     covered_days: tuple[date, ...] = field(default=())
+
+    @property
+    def covered_days_text(self) -> str:
+        """The covered days as a short list in the active language: ``11月23日、11月24日``."""
+        fmt = pgettext("short date format", "n月j日")
+        return pgettext("list separator", "、").join(date_format(d, fmt) for d in self.covered_days)
 
     @property
     def at_risk(self) -> bool:
