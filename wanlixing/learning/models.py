@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from wanlixing.accounts.models import Organisation, Segment
 from wanlixing.content.models import Article, Topic
@@ -30,7 +31,17 @@ class QuestionPurpose(models.TextChoices):
     LITERACY = "literacy", _("素养测评")
 
 
+# The stored options of every 判断题 (imports compare against them); pages show
+# them through ``Question.options_display`` in the visitor's language.
 TRUEFALSE_OPTIONS = ["正确", "错误"]
+
+
+def truefalse_labels() -> list[str]:
+    """TRUEFALSE_OPTIONS in the active language."""
+    return [
+        pgettext("true/false question option", "正确"),
+        pgettext("true/false question option", "错误"),
+    ]
 
 
 class QuestionQuerySet(models.QuerySet["Question"]):
@@ -91,6 +102,13 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.stem[:30]}"
+
+    @property
+    def options_display(self) -> list[str]:
+        """The options as shown to people: a 判断题's 正确/错误 in the active language."""
+        if self.kind == QuestionKind.TRUEFALSE and self.options == TRUEFALSE_OPTIONS:
+            return truefalse_labels()
+        return list(self.options)
 
     @property
     def correct_labels(self) -> list[str]:
@@ -431,7 +449,7 @@ class RiskQuestionnaire(models.Model):
     """The 风险承受能力自测 instrument: questions with points, C1–C5 bands, R1–R5 levels."""
 
     slug = models.SlugField(_("代码"), max_length=40, unique=True, default="default")
-    disclaimer = models.TextField(_("提示"))
+    disclaimer = models.TextField(pgettext_lazy("risk questionnaire disclaimer", "提示"))
     questions = models.JSONField(_("题目"), default=list)
     levels = models.JSONField(_("风险承受等级"), default=list)
     product_levels = models.JSONField(_("产品风险等级"), default=list)
