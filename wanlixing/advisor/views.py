@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wanlixing.lib.throttle import client_address, throttle_hit
@@ -24,7 +25,15 @@ from .tasks import collection_vectors_refresh, content_gaps_refresh
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = ["钱被骗了怎么办", "征信花了能修吗", "借呗的利息怎么算", "银行倒闭了存款还在吗"]
+# Sample questions. The button shows the question in the visitor's language (the
+# template translates it); the Chinese question is what gets asked, since the
+# question bank is written in Chinese.
+EXAMPLES = [
+    gettext_noop("钱被骗了怎么办"),
+    gettext_noop("征信花了能修吗"),
+    gettext_noop("借呗的利息怎么算"),
+    gettext_noop("银行倒闭了存款还在吗"),
+]
 
 
 def throttled(request: HttpRequest) -> bool:
