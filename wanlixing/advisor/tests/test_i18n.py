@@ -1,0 +1,52 @@
+"""The advisor page and API in English."""
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _back_to_chinese():
+    """English requests leave English active in the thread; later tests expect Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_api_errors_in_english(client):
+    response = client.post(
+        "/api/v1/advisor/ask",
+        {"question": "借呗的利息怎么算", "collection": "no-such-collection"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "message": "There is no such FAQ collection.",
+    }
+    response = client.get("/api/v1/no-such-endpoint", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "No such API endpoint; please check the address."
+
+
+def test_api_errors_in_chinese_are_unchanged(client):
+    response = client.post(
+        "/api/v1/advisor/ask",
+        {"question": "借呗的利息怎么算", "collection": "no-such-collection"},
+        content_type="application/json",
+    )
+    assert response.json()["error"]["message"] == "没有这个问答库。"
+
+
+def test_sample_questions_are_labelled_in_english_and_ask_in_chinese(client, starter):
+    body = client.get("/advisor/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">How is interest on a Jiebei loan calculated?</button>" in body
+    assert 'name="question" value="借呗的利息怎么算"' in body
+    assert "each with its source. When I am not sure" in body
+
+
+def test_chinese_intro_has_no_stray_space(client, starter):
+    body = client.get("/advisor/").content.decode()
+    assert "每条都注明出处；拿不准的时候" in body
