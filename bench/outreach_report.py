@@ -59,6 +59,7 @@ def main() -> None:
                 "build_seconds": round(build_seconds, 1),
                 "report_json_seconds": round(report_seconds, 2),
                 "report_json_bytes": len(text.encode()),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
             }
         )
     )
