@@ -445,14 +445,12 @@ def raw_unique(filters: Filters) -> tuple[int, int, int]:
         .order_by()
     )
     sql, params = per_person.query.sql_with_params()
+    onsite_people = "COALESCE(SUM(CASE WHEN onsite > 0 THEN 1 ELSE 0 END), 0)"
+    online_people = "COALESCE(SUM(CASE WHEN online > 0 THEN 1 ELSE 0 END), 0)"
+    # The inner SQL and its parameters come from the ORM; nothing here is user text.
+    query = f"SELECT COUNT(*), {onsite_people}, {online_people} FROM ({sql}) per_person"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*), "
-            "COALESCE(SUM(CASE WHEN onsite > 0 THEN 1 ELSE 0 END), 0), "
-            "COALESCE(SUM(CASE WHEN online > 0 THEN 1 ELSE 0 END), 0) "
-            f"FROM ({sql}) per_person",
-            params,
-        )
+        cursor.execute(query, params)
         people, onsite, online = cursor.fetchone()
     return int(people), int(onsite), int(online)
 

@@ -86,13 +86,15 @@ def dashboard_figures(filters: Filters) -> tuple[dict[str, Any], dt.datetime | N
     The whole campaign and any single filter come from the slices the refresh task
     keeps; a combination of filters is computed from the raw tables now (exact, slower).
     """
-    state = FactRefresh.objects.filter(campaign_id=filters.campaign_id).first()
+    state = None
+    if filters.campaign_id is not None:
+        state = FactRefresh.objects.filter(campaign_id=filters.campaign_id).first()
     if state is not None and state.refreshed_at is not None:
         key = slice_key_for(filters, first_month=state.first_month, last_month=state.last_month)
         if key is not None:
             row = (
                 FactSlice.objects.filter(
-                    campaign_id=filters.campaign_id, dimension=key[0], value=key[1]
+                    campaign_id=state.campaign_id, dimension=key[0], value=key[1]
                 )
                 .values_list("figures", flat=True)
                 .first()

@@ -1,5 +1,6 @@
 """Reports on a small fixed campaign: JSON contents, scoping, suppression, PDF text, exports."""
 
+import datetime as dt
 import io
 import json
 
@@ -8,8 +9,6 @@ from scipy import stats
 
 from wanlixing.accounts.services import membership_add
 from wanlixing.accounts.tests.factories import UserFactory
-import datetime as dt
-
 from wanlixing.insights.aggregates import Filters, aggregates_from_raw, slice_key_for
 from wanlixing.insights.figures import figures_compute
 from wanlixing.insights.services import (
@@ -101,9 +100,10 @@ def test_dashboard_slices_agree_with_raw_rows(campaign, org, django_assert_max_n
 
 def test_slice_key_reads_one_filter_and_falls_back_for_combinations():
     first, last = dt.date(2026, 3, 1), dt.date(2026, 6, 1)
-    key = lambda **kw: slice_key_for(
-        Filters(campaign_id=1, **kw), first_month=first, last_month=last
-    )  # noqa: E731
+
+    def key(**kw):
+        return slice_key_for(Filters(campaign_id=1, **kw), first_month=first, last_month=last)
+
     assert key() == ("", "")
     assert key(scope=frozenset({7})) == ("organisation", "7")
     assert key(scope=frozenset({7, 8})) is None
