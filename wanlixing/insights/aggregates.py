@@ -254,10 +254,10 @@ def raw_cells(filters: Filters) -> dict[tuple[Any, ...], Cell]:
         "attended_onsite": Count("id", filter=attended & Q(channel=Channel.ONSITE)),
         "attended_online": Count("id", filter=attended & Q(channel=Channel.ONLINE)),
         "walk_ins": Count("id", filter=Q(source="walk-in")),
-        "cost_share": Coalesce(Sum(share, filter=attended), Value(0.0)),
     }
-    if filters.audience:  # events are counted from the cells only for one audience
+    if filters.audience:  # events and cost are shared out over the cells only for one audience
         counts["events_reached"] = Count("event_id", filter=attended, distinct=True)
+        counts["cost_share"] = Coalesce(Sum(share, filter=attended), Value(0.0))
     for row in (
         _registrations(filters)
         .values(**_grain_values("event__", depth), g_aud=F("audience"))
@@ -273,7 +273,7 @@ def raw_cells(filters: Filters) -> dict[tuple[Any, ...], Cell]:
             "events_reached",
         ):
             setattr(cell, name, row.get(name, 0))
-        cell.cost_share = float(row["cost_share"] or 0)
+        cell.cost_share = float(row.get("cost_share") or 0)
 
     both = Q(pre_score__isnull=False, post_score__isnull=False)
     diff = ExpressionWrapper(F("post_score") - F("pre_score"), output_field=IntegerField())
