@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -448,3 +449,17 @@ def instrument_items_replace(*, instrument: Instrument, rows: Sequence[Mapping[s
         instrument.items.all().delete()
         Item.objects.bulk_create(items)
     return len(items)
+
+
+def instrument_templates_ensure() -> None:
+    """Put back the platform templates (created by migration) if they were removed.
+
+    Test databases flushed between transactional tests, or an admin deleting a template,
+    would otherwise leave the demo campaign without questionnaires to copy.
+    """
+    if Instrument.objects.filter(is_template=True).exists():
+        return
+    from django.apps import apps
+
+    module = importlib.import_module("wanlixing.surveys.migrations.0002_templates")
+    module.create(apps, None)
