@@ -178,17 +178,6 @@ def _knowledge(agg: Aggregates, cells: list[Cell]) -> dict[str, Any]:
     return out
 
 
-def _measures(cells: list[Cell]) -> dict[str, list[float]]:
-    merged: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0])
-    for cell in cells:
-        for metric, (n, total, high) in cell.measures.items():
-            slot = merged[metric]
-            slot[0] += n
-            slot[1] += total
-            slot[2] += high
-    return merged
-
-
 def _rate(metric: str, label: str, group: str, n: int, positives: int) -> dict[str, Any]:
     if is_small(n):
         return {"metric": metric, "label": label, "group": group, "n": suppress(int(n)),
@@ -204,10 +193,10 @@ def _rate(metric: str, label: str, group: str, n: int, positives: int) -> dict[s
     }
 
 
-def _satisfaction_and_followup(cells: list[Cell]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _satisfaction_and_followup(agg: Aggregates) -> tuple[dict[str, Any], dict[str, Any]]:
     from wanlixing.surveys.models import METRICS
 
-    merged = _measures(cells)
+    merged = agg.measures
     satisfaction: dict[str, Any] = {"n": 0, "mean": None, "satisfied_rate": None,
                                     "ci95": [None, None], "items": []}  # fmt: skip
     followup: dict[str, Any] = {"behaviour": [], "risk": []}
@@ -343,7 +332,7 @@ def figures_compute(agg: Aggregates, filters: Filters) -> dict[str, Any]:
     views = sum(r.online_views for r in agg.event_rows)
     reach = _reach(cells, agg, route_people, views)
     knowledge = _knowledge(agg, cells)
-    satisfaction, followup = _satisfaction_and_followup(cells)
+    satisfaction, followup = _satisfaction_and_followup(agg)
     return {
         "events": _events(agg, cells, filters),
         "reach": reach,

@@ -1,8 +1,7 @@
 """Aggregate tables behind the dashboards, refreshed by a background task, and report jobs.
 
-The grain of ``FactCell`` is (campaign, organisation, event kind, city, month,
-urban/rural, audience): every filter of the dashboard is a condition on these
-columns, so the page sums a few thousand rows instead of reading raw answers.
+``FactSlice`` holds finished dashboard figures per campaign and filter value, so the
+page reads one row instead of aggregating registrations and answers.
 """
 
 from __future__ import annotations
@@ -11,99 +10,41 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wanlixing.accounts.models import Organisation
 from wanlixing.outreach.models import Campaign
 
 
-class FactCell(models.Model):
+class SliceDimension(models.TextChoices):
+    CAMPAIGN = "", "campaign"
+    ORGANISATION = "organisation", "organisation"
+    REGION = "region", "region"
+    AUDIENCE = "audience", "audience"
+    KIND = "kind", "kind"
+    MONTH = "month", "month"
+
+
+class FactSlice(models.Model):
+    """The dashboard figures of one campaign with at most one filter, computed by the task.
+
+    Unique people and the Wilcoxon test are not sums of smaller cells, so they are
+    computed for every filter value (the whole campaign, each organisation, province,
+    city, audience, event kind and month) when the facts are refreshed; the page then
+    reads one row. Combinations of filters are computed from the raw tables.
+    """
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    kind = models.CharField(max_length=16, blank=True)
-    city_code = models.CharField(max_length=6, blank=True)
-    month = models.DateField(null=True)
-    area_type = models.CharField(max_length=8, blank=True)
-    audience = models.CharField(max_length=20, blank=True)
-    registered = models.PositiveIntegerField(default=0)
-    attended_onsite = models.PositiveIntegerField(default=0)
-    attended_online = models.PositiveIntegerField(default=0)
-    walk_ins = models.PositiveIntegerField(default=0)
-    events_reached = models.PositiveIntegerField(default=0)
-    cost_share = models.FloatField(default=0)
-    kg_pre_n = models.PositiveIntegerField(default=0)
-    kg_pre_sum = models.BigIntegerField(default=0)
-    kg_post_n = models.PositiveIntegerField(default=0)
-    kg_post_sum = models.BigIntegerField(default=0)
-    kg_paired = models.PositiveIntegerField(default=0)
-    kg_paired_pre_sum = models.BigIntegerField(default=0)
-    kg_paired_post_sum = models.BigIntegerField(default=0)
-    kg_diff_sum = models.BigIntegerField(default=0)
-    kg_diff_sumsq = models.BigIntegerField(default=0)
+    dimension = models.CharField(max_length=16, choices=SliceDimension.choices, blank=True)
+    value = models.CharField(max_length=20, blank=True)
+    figures = models.JSONField()
 
     class Meta:
-        indexes = [models.Index(fields=["campaign", "organisation"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "dimension", "value"], name="fact_slice_once"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"FactCell {self.pk}"
-
-
-class FactMeasure(models.Model):
-    cell = models.ForeignKey(FactCell, on_delete=models.CASCADE, related_name="measures")
-    metric = models.CharField(max_length=32)
-    n = models.PositiveIntegerField()
-    total = models.FloatField()
-    high = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return f"FactMeasure {self.pk}"
-
-
-class FactScoreBin(models.Model):
-    """Histogram bins: ``which`` is d (post − pre, paired), pre or post (all scores)."""
-
-    cell = models.ForeignKey(FactCell, on_delete=models.CASCADE, related_name="bins")
-    which = models.CharField(max_length=4)
-    value = models.SmallIntegerField()
-    count = models.PositiveIntegerField()
-
-    def __str__(self) -> str:
-        return f"FactScoreBin {self.pk}"
-
-
-class FactPerson(models.Model):
-    """Who attended in a cell: lets the dashboard count unique people for any filter."""
-
-    cell = models.ForeignKey(FactCell, on_delete=models.CASCADE, related_name="+")
-    participant_id = models.BigIntegerField()
-    online = models.BooleanField()
-
-    def __str__(self) -> str:
-        return f"FactPerson {self.pk}"
-
-
-class FactEvents(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    kind = models.CharField(max_length=16, blank=True)
-    city_code = models.CharField(max_length=6, blank=True)
-    month = models.DateField(null=True)
-    area_type = models.CharField(max_length=8, blank=True)
-    events = models.PositiveIntegerField(default=0)
-    online_events = models.PositiveIntegerField(default=0)
-    cost = models.FloatField(default=0)
-    materials = models.PositiveBigIntegerField(default=0)
-    online_views = models.PositiveBigIntegerField(default=0)
-    route_visits = models.PositiveIntegerField(default=0)
-    route_people = models.PositiveBigIntegerField(default=0)
-
-    class Meta:
-        indexes = [models.Index(fields=["campaign", "organisation"])]
-
-    def __str__(self) -> str:
-        return f"FactEvents {self.pk}"
+        return f"{self.campaign_id} {self.dimension}={self.value}"
 
 
 class FactRefresh(models.Model):
@@ -111,6 +52,8 @@ class FactRefresh(models.Model):
     refreshed_at = models.DateTimeField(null=True)
     duration_ms = models.PositiveIntegerField(default=0)
     requested_at = models.DateTimeField(null=True)
+    first_month = models.DateField(null=True)
+    last_month = models.DateField(null=True)
 
     def __str__(self) -> str:
         return f"FactRefresh {self.pk}"

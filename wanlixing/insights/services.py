@@ -18,14 +18,15 @@ from wanlixing.outreach.models import Campaign
 from wanlixing.surveys.models import KnowledgeGain
 
 from .aggregates import (
-    Aggregates,
     Filters,
-    aggregates_from_facts,
     aggregates_from_raw,
-    facts_rebuild,
+    campaign_months,
+    slice_filters,
+    slice_key_for,
+    slice_keys,
 )
 from .figures import figures_compute
-from .models import FactRefresh, ReportFormat, ReportJob, ReportStatus
+from .models import FactRefresh, FactSlice, ReportFormat, ReportJob, ReportStatus
 from .narrative import METHODS, narrative_draft
 
 REFRESH_DEBOUNCE_SECONDS = 30
@@ -44,29 +45,65 @@ def facts_refresh_request(*, campaign_id: int) -> None:
 
 
 def facts_refresh(*, campaign_id: int) -> int:
-    """Rebuild the campaign's fact tables from the raw rows; returns the number of cells."""
+    """Recompute the campaign's dashboard slices from the raw rows; returns how many."""
     started = time.monotonic()
+    slices = slices_compute(campaign_id)
+    first, last = campaign_months(campaign_id)
     with transaction.atomic():
-        cells = facts_rebuild(campaign_id)
+        FactSlice.objects.filter(campaign_id=campaign_id).delete()
+        FactSlice.objects.bulk_create(
+            [
+                FactSlice(campaign_id=campaign_id, dimension=dim, value=value, figures=figures)
+                for (dim, value), figures in slices.items()
+            ],
+            batch_size=200,
+        )
         FactRefresh.objects.update_or_create(
             campaign_id=campaign_id,
             defaults={
                 "refreshed_at": timezone.now(),
                 "duration_ms": int((time.monotonic() - started) * 1000),
+                "first_month": first,
+                "last_month": last,
             },
         )
     cache.delete(f"insights:refresh:{campaign_id}")
-    return cells
+    return len(slices)
+
+
+def slices_compute(campaign_id: int) -> dict[tuple[str, str], dict[str, Any]]:
+    """Figures of the whole campaign and of every single filter value that has data."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for dim, value in slice_keys(campaign_id):
+        filters = slice_filters(campaign_id, dim, value)
+        out[(dim, value)] = figures_compute(aggregates_from_raw(filters), filters)
+    return out
 
 
 def dashboard_figures(filters: Filters) -> tuple[dict[str, Any], dt.datetime | None]:
-    """Figures for the dashboard from the fact tables, and when they were refreshed."""
-    refreshed = None
-    if filters.campaign_id:
+    """Figures for the dashboard and when they were computed.
+
+    The whole campaign and any single filter come from the slices the refresh task
+    keeps; a combination of filters is computed from the raw tables now (exact, slower).
+    """
+    state = None
+    if filters.campaign_id is not None:
         state = FactRefresh.objects.filter(campaign_id=filters.campaign_id).first()
-        refreshed = state.refreshed_at if state else None
-    agg: Aggregates = aggregates_from_facts(filters)
-    return figures_compute(agg, filters), refreshed
+    if state is not None and state.refreshed_at is not None:
+        key = slice_key_for(filters, first_month=state.first_month, last_month=state.last_month)
+        if key is not None:
+            row = (
+                FactSlice.objects.filter(
+                    campaign_id=state.campaign_id, dimension=key[0], value=key[1]
+                )
+                .values_list("figures", flat=True)
+                .first()
+            )
+            if row is not None:
+                return row, state.refreshed_at
+            if key != ("", ""):  # a value without data: the empty selection
+                return figures_compute(aggregates_from_raw(filters), filters), state.refreshed_at
+    return figures_compute(aggregates_from_raw(filters), filters), timezone.now()
 
 
 def campaign_report_data(*, campaign: Campaign, scope: frozenset[int] | None) -> dict[str, Any]:

@@ -153,7 +153,7 @@ def demo_campaign_build(
         Response,
         ResponseSource,
     )
-    from wanlixing.surveys.services import instrument_copy
+    from wanlixing.surveys.services import instrument_copy, instrument_templates_ensure
 
     rng = np.random.default_rng(seed)
     participants = max(10, participants)
@@ -173,6 +173,7 @@ def demo_campaign_build(
         budget=Decimal(n_events * 600),
     )
     campaign.organisations.set(orgs[1:])
+    instrument_templates_ensure()
     instruments: dict[str, Any] = {
         kind: instrument_copy(
             template=Instrument.objects.filter(is_template=True, kind=kind).first(),  # type: ignore[arg-type]

@@ -484,6 +484,60 @@ class Volunteer(models.Model):
         return [str(labels[s]) for s in self.skills if s in labels]
 
 
+class Training(models.Model):
+    """An organisation's volunteer training: a library article to read and a learning quiz.
+
+    Passing the quiz up to ``pass_level`` (the learning part's 闯关 levels) certifies the
+    volunteer for shifts that require training.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所属机构"), on_delete=models.CASCADE, related_name="trainings"
+    )
+    title = models.CharField(_("培训名称"), max_length=80)
+    article = models.ForeignKey(
+        "content.Article",
+        verbose_name=_("学习材料"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quiz = models.ForeignKey(
+        "learning.Quiz", verbose_name=_("培训测验"), on_delete=models.PROTECT, related_name="+"
+    )
+    pass_level = models.PositiveSmallIntegerField(
+        _("需通过的关卡"), default=1, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["organisation", "title"]
+        verbose_name = _("志愿者培训")
+        verbose_name_plural = _("志愿者培训")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Certification(models.Model):
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="certifications"
+    )
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="certifications")
+    certified_at = models.DateTimeField(_("认证时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("培训认证")
+        verbose_name_plural = _("培训认证")
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "training"], name="certification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.training}"
+
+
 class Shift(models.Model):
     """A volunteer post at an event (讲解员, 签到引导, …) and how many people it needs."""
 

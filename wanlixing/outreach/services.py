@@ -21,6 +21,7 @@ from wanlixing.lib.phone import InvalidPhone, phone_normalize
 
 from .models import (
     Audience,
+    Certification,
     Channel,
     Event,
     Participant,
@@ -31,6 +32,7 @@ from .models import (
     Shift,
     ShiftSignup,
     SignupStatus,
+    Training,
     Volunteer,
     VolunteerStatus,
 )
@@ -373,6 +375,40 @@ def volunteer_approve(*, volunteer: Volunteer, by: User) -> Volunteer:
     return volunteer
 
 
+def volunteer_is_certified(*, volunteer: Volunteer, organisation_id: int) -> bool:
+    return Certification.objects.filter(
+        volunteer=volunteer, training__organisation_id=organisation_id
+    ).exists()
+
+
+def training_certify(*, volunteer: Volunteer, training: Training) -> Certification:
+    """Certify a volunteer who passed the training quiz in the learning part.
+
+    Reads the learning part's progress (``quiz_best_level``); certifying twice changes
+    nothing.
+    """
+    from wanlixing.learning.services import quiz_best_level
+
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        raise OutreachError("not_active", _("志愿者资格审核通过后才能参加认证。"), 403)
+    if not training.is_active or training.organisation_id != volunteer.organisation_id:
+        raise OutreachError("other_training", _("这不是您所在机构的培训。"), 403)
+    existing = Certification.objects.filter(volunteer=volunteer, training=training).first()
+    if existing is not None:
+        return existing
+    level = quiz_best_level(quiz=training.quiz, user=volunteer.user, session=None)
+    if level < max(training.pass_level, 1):
+        raise OutreachError(
+            "not_passed",
+            _("还没有通过培训测验（需通过第 %(level)s 关），请先完成测验。")
+            % {"level": max(training.pass_level, 1)},
+        )
+    certification, _created = Certification.objects.get_or_create(
+        volunteer=volunteer, training=training
+    )
+    return certification
+
+
 def shift_sign_up(*, shift: Shift, volunteer: Volunteer) -> ShiftSignup:
     """Take a place in a shift; signing up twice changes nothing."""
     if volunteer.status != VolunteerStatus.ACTIVE:
@@ -381,6 +417,10 @@ def shift_sign_up(*, shift: Shift, volunteer: Volunteer) -> ShiftSignup:
         raise OutreachError("cancelled", _("该活动已取消。"))
     if shift.starts_at <= timezone.now():
         raise OutreachError("started", _("岗位已开始，不能再报名。"))
+    if shift.requires_certification and not volunteer_is_certified(
+        volunteer=volunteer, organisation_id=shift.event.organisation_id
+    ):
+        raise OutreachError("not_certified", _("该岗位需要先完成机构的志愿者培训并通过测验。"), 403)
     with transaction.atomic():
         locked = Shift.objects.select_for_update().get(pk=shift.pk)
         signup = ShiftSignup.objects.filter(shift=locked, volunteer=volunteer).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from wanlixing.outreach.models import Event, Registration
 from wanlixing.outreach.services import participant_code_normalize
 
 from .models import (
+    KNOWLEDGE_KINDS,
     METRICS,
     SCALE_MAX,
     SCALE_MIN,
@@ -398,3 +400,66 @@ def item_definition_errors(items: Sequence[Item]) -> list[str]:
                     % {"label": label}
                 )
     return errors
+
+
+def instrument_items_replace(*, instrument: Instrument, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Save a questionnaire's questions from the builder, in the given order.
+
+    ``rows`` hold the Item fields (``options`` a list of str, ``positive_options`` a list
+    of 1-based option numbers). Everything is checked first; on any problem nothing
+    changes and SurveyError lists the problems in Chinese. Returns the number of items.
+    """
+    if instrument.kind in KNOWLEDGE_KINDS:
+        raise SurveyError(
+            "knowledge_test", [_("知识测试使用学习模块的平行试卷，不能在此添加题目。")]
+        )
+    if instrument.responses.exists():
+        raise SurveyError(
+            "answered", [_("问卷已有人作答，不能再修改题目；请复制一份新问卷后修改。")], 409
+        )
+    items = [
+        Item(
+            instrument=instrument,
+            position=number,
+            key=row["key"],
+            kind=row["kind"],
+            text=row["text"],
+            help=row.get("help", ""),
+            options=list(row.get("options") or []),
+            required=bool(row.get("required")),
+            show_if_key=row.get("show_if_key", ""),
+            show_if_operator=row.get("show_if_operator") or SkipOperator.IS,
+            show_if_value=row.get("show_if_value"),
+            metric=row.get("metric", ""),
+            positive_options=list(row.get("positive_options") or []),
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+    errors: list[str] = []
+    keys = [item.key for item in items]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        errors.append(_("题目代码不能重复：%(keys)s。") % {"keys": "、".join(duplicates)})
+    if not items:
+        errors.append(_("问卷至少需要一道题。"))
+    errors += item_definition_errors(items)
+    if errors:
+        raise SurveyError("invalid_design", errors)
+    with transaction.atomic():
+        instrument.items.all().delete()
+        Item.objects.bulk_create(items)
+    return len(items)
+
+
+def instrument_templates_ensure() -> None:
+    """Put back the platform templates (created by migration) if they were removed.
+
+    Test databases flushed between transactional tests, or an admin deleting a template,
+    would otherwise leave the demo campaign without questionnaires to copy.
+    """
+    if Instrument.objects.filter(is_template=True).exists():
+        return
+    from django.apps import apps
+
+    module = importlib.import_module("wanlixing.surveys.migrations.0002_templates")
+    module.create(apps, None)

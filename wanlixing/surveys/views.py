@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from wanlixing.accounts.models import Role
-from wanlixing.accounts.selectors import user_has_role
+from wanlixing.accounts.selectors import organisations_for_user, user_has_role
 from wanlixing.lib.throttle import client_address, throttle_hit
 from wanlixing.outreach.models import Registration
 from wanlixing.outreach.services import participant_code_normalize
 
-from .models import Instrument, ItemKind, Response, ResponseSource
+from . import builder, services
+from .models import KNOWLEDGE_KINDS, Instrument, ItemKind, Response, ResponseSource
 from .services import SurveyError, response_submit
 
 
@@ -167,3 +168,60 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     return _answer_page(request, instrument, paper=True)
+
+
+# --- Questionnaire builder (staff) -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def builder_list(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_for_user(request.user, *builder.BUILDER_ROLES)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = builder.InstrumentCreateForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        instrument = Instrument.objects.create(
+            organisation_id=form.cleaned_data["organisation"],
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+        )
+        return redirect("surveys:builder", pk=instrument.pk)
+    return render(
+        request,
+        "surveys/builder_list.html",
+        {"form": form, "instruments": builder.instruments_for_builder(request.user)[:100]},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def builder_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = builder.instrument_get_for_builder(user=request.user, instrument_id=pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        formset = builder.ItemFormSet(request.POST, prefix="items")
+        if formset.is_valid():
+            try:
+                count = services.instrument_items_replace(
+                    instrument=instrument, rows=builder.ordered_rows(formset)
+                )
+            except services.SurveyError as exc:
+                errors = list(exc.messages)
+            else:
+                messages.success(request, _("已保存 %(n)s 道题。") % {"n": count})
+                return redirect("surveys:builder", pk=instrument.pk)
+    else:
+        formset = builder.ItemFormSet(initial=builder.item_initial(instrument), prefix="items")
+    return render(
+        request,
+        "surveys/builder_edit.html",
+        {
+            "instrument": instrument,
+            "formset": formset,
+            "errors": errors,
+            "knowledge": instrument.kind in KNOWLEDGE_KINDS,
+        },
+        status=400 if errors or (request.method == "POST" and not formset.is_valid()) else 200,
+    )

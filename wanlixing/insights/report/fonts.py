@@ -96,6 +96,11 @@ def cjk_font_for(text: str) -> str:
         subsetter.populate(text=characters)
         subsetter.subset(font)
         _to_truetype(font)
+        # reportlab registers faces by their PostScript name: every subset needs its own,
+        # or a later document reuses an earlier subset's glyphs (the chart's, say).
+        for record in font["name"].names:
+            if record.nameID in (1, 3, 4, 6):
+                record.string = name
         buffer = io.BytesIO()
         font.save(buffer)
         buffer.seek(0)
