@@ -84,7 +84,11 @@ class Socket:
                 with contextlib.suppress(Exception):
                     await self.send({"type": "websocket.close", "code": 4000})
                 return
-            await self.send({"type": "websocket.send", "text": text})
+            try:
+                await self.send({"type": "websocket.send", "text": text})
+            except Exception:  # the client went away; the receive loop ends the socket
+                self.closed = True
+                return
 
     async def run(self) -> None:
         message = await self.receive()

@@ -404,7 +404,11 @@ async def game_close(game_key: str, index: int, *, due_only: bool) -> bool:
         await control(game_key, "close", index, "due" if due_only else "")
     except LiveError:
         return False
-    await publish(game_key, "all", await closed_frame(game_key, index))
+    full = await closed_frame(game_key, index)
+    await publish(game_key, "staff", full)
+    # Phones get their own rank in a "standing" frame; the leaderboard is for the screen.
+    slim = {k: full[k] for k in ("type", "index", "total", "answer", "explanation", "last")}
+    await publish(game_key, "players", slim)
     return True
 
 

@@ -100,8 +100,11 @@ def test_join_answer_duplicate_wrong_question_and_flush(organiser, org):
         assert "答过" in duplicate["message"]
         await h.send_json_to({"type": "close"})
         closed = await expect(p, "closed")
-        assert closed["distribution"] == [0, 1, 0, 0]
-        assert closed["leaderboard"][0]["nickname"] == "小王"
+        assert closed["answer"] == [1]
+        assert "leaderboard" not in closed
+        on_screen = await expect(h, "closed")
+        assert on_screen["distribution"] == [0, 1, 0, 0]
+        assert on_screen["leaderboard"][0]["nickname"] == "小王"
         standing = await expect(p, "standing")
         assert standing == {"type": "standing", "rank": 1, "score": 1000}
         await p.send_json_to({"type": "answer", "index": 0, "choice": [1]})
@@ -150,7 +153,10 @@ def test_speed_bonus_and_late_answer(organiser, org):
         # The ticker of the worker closes the overdue question by itself.
         closed = await expect(p, "closed")
         assert closed["index"] == 1
-        assert closed["answered"] == 0
+        on_screen = await expect(h, "closed")
+        while on_screen["index"] != 1:
+            on_screen = await expect(h, "closed")
+        assert on_screen["answered"] == 0
         await p.disconnect()
         await h.disconnect()
 
