@@ -332,7 +332,7 @@ def aclient() -> Any:
         return found
     if uses_redis():
         pool = aredis.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, decode_responses=True, max_connections=64, timeout=10
+            settings.REDIS_URL, decode_responses=True, max_connections=200, timeout=60
         )
         made: Any = aredis.Redis(connection_pool=pool)
     else:
