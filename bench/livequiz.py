@@ -276,59 +276,87 @@ def children_of(pid: int) -> list[int]:
 
 
 async def run_host(args, info: dict, base_ws: str, origin: str, server: subprocess.Popen):
+    """The host: waits for the players, runs every question, ends the game. Like the host
+    page, it reconnects when its socket drops (e.g. when its worker is killed)."""
     import websockets
 
     marks: dict[int, float] = {}
-    result: dict = {"killed_worker": None}
+    result: dict = {"killed_worker": None, "host_reconnects": 0}
     counts: dict = {}
-    async with websockets.connect(
-        f"{base_ws}/ws/live/host/{info['key']}/",
-        origin=origin,
-        additional_headers={"Cookie": info["cookie"]},
-        max_size=2**22,
-        ping_interval=None,
-    ) as ws:
+    holder: dict = {}
 
-        async def reader() -> None:
-            async for raw in ws:
-                frame = json.loads(raw)
-                if frame["type"] == "counts":
-                    counts.update(frame)
-
-        read_task = asyncio.ensure_future(reader())
-        deadline = time.time() + args.join_timeout
-        while time.time() < deadline and counts.get("players", 0) < args.players:
+    async def keep_connected() -> None:
+        while True:
+            try:
+                async with websockets.connect(
+                    f"{base_ws}/ws/live/host/{info['key']}/",
+                    origin=origin,
+                    additional_headers={"Cookie": info["cookie"]},
+                    max_size=2**22,
+                    ping_interval=None,
+                    open_timeout=60,
+                ) as ws:
+                    holder["ws"] = ws
+                    async for raw in ws:
+                        frame = json.loads(raw)
+                        if frame["type"] == "counts":
+                            counts.update(frame)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # dropped: reconnect
+                result["host_drop"] = type(exc).__name__
+            holder.pop("ws", None)
+            result["host_reconnects"] += 1
             await asyncio.sleep(0.5)
-        result["joined_by_host_count"] = counts.get("players", 0)
-        await asyncio.sleep(1)
-        for index in range(args.questions):
-            marks[index] = time.time()
-            await ws.send(json.dumps({"type": "start" if index == 0 else "next"}))
-            if args.kill_worker and index == args.questions // 2:
-                await asyncio.sleep(1.0)
-                workers = children_of(server.pid)
-                if workers:
-                    victim = workers[-1]
-                    os.kill(victim, signal.SIGKILL)
-                    result["killed_worker"] = victim
-                    result["killed_at"] = time.time()
-            # Answers arrive over think_max seconds; wait for them (or the clock).
-            wait_until = time.time() + args.seconds - 0.5
-            while time.time() < wait_until:
-                await asyncio.sleep(0.25)
-                if (
-                    counts.get("index") == index
-                    and counts.get("answered", 0) >= counts.get("players", 0)
-                    and time.time() - marks[index] > args.think + 1
-                ):
-                    break
-            # As in a hall: the question closes, the screen shows the results for a
-            # moment, then the host moves on.
-            await ws.send(json.dumps({"type": "close"}))
-            await asyncio.sleep(args.results_pause)
-        await ws.send(json.dumps({"type": "end"}))
-        await asyncio.sleep(2)
-        read_task.cancel()
+
+    async def send(frame: dict) -> None:
+        while True:
+            ws = holder.get("ws")
+            if ws is not None:
+                try:
+                    await ws.send(json.dumps(frame))
+                    return
+                except Exception:
+                    holder.pop("ws", None)
+            await asyncio.sleep(0.2)
+
+    keeper = asyncio.ensure_future(keep_connected())
+    deadline = time.time() + args.join_timeout
+    last_report = 0.0
+    while time.time() < deadline and counts.get("players", 0) < args.players:
+        await asyncio.sleep(0.5)
+        if time.time() - last_report > 10:
+            last_report = time.time()
+            print(f"joined {counts.get('players', 0)}", file=sys.stderr, flush=True)
+    result["joined_by_host_count"] = counts.get("players", 0)
+    await asyncio.sleep(1)
+    for index in range(args.questions):
+        marks[index] = time.time()
+        await send({"type": "start" if index == 0 else "next"})
+        if args.kill_worker and index == args.questions // 2:
+            await asyncio.sleep(1.0)
+            workers = children_of(server.pid)
+            if workers:
+                victim = workers[-1]
+                os.kill(victim, signal.SIGKILL)
+                result["killed_worker"] = victim
+                result["killed_at"] = time.time()
+        # Answers arrive over --think seconds; wait for them (or the clock).
+        wait_until = time.time() + args.seconds - 0.5
+        while time.time() < wait_until:
+            await asyncio.sleep(0.25)
+            everyone = counts.get("answered", 0) >= counts.get("players", 0)
+            settled = time.time() - marks[index] > args.think + 1
+            if counts.get("index") == index and everyone and settled:
+                break
+        # As in a hall: the question closes, the screen shows the results for a moment,
+        # then the host moves on.
+        await send({"type": "close"})
+        await asyncio.sleep(args.results_pause)
+        print(f"question {index + 1} done", file=sys.stderr, flush=True)
+    await send({"type": "end"})
+    await asyncio.sleep(2)
+    keeper.cancel()
     result["marks"] = marks
     return result
 
@@ -390,6 +418,10 @@ def main() -> None:
             "--no-access-log",
             "--backlog",
             "8192",
+            # A worker busy fanning out to thousands of sockets on a loaded machine may
+            # answer the supervisor's health check late; it is not dead.
+            "--timeout-worker-healthcheck",
+            "60",
         ],
         env=env,
         cwd=ROOT,
