@@ -121,6 +121,13 @@ async def play_one(
                         stats["acked"] += 1
                     elif kind == "error":
                         stats["errors"][frame["code"]] = stats["errors"].get(frame["code"], 0) + 1
+                        if frame["code"] == "busy":
+                            # Nothing stored: send the unacknowledged answers again.
+                            for index in list(pending):
+                                pending.pop(index)
+                                answered.discard(index)
+                                retry = answer(index, 4, 0.5 + random.random())
+                                tasks.add(asyncio.ensure_future(retry))
                         if frame["code"] in ("throttled", "full", "nickname_taken"):
                             return
                     elif kind == "ended":
@@ -136,7 +143,7 @@ async def play_one(
 
 
 def client_process(
-    url: str, origin: str, first: int, count: int, think_max: float, ramp_s: float, out
+    url: str, origin: str, first: int, count: int, think_max: float, ramp_s: float, out, done
 ) -> None:
     raise_nofile()
     try:
@@ -168,7 +175,12 @@ def client_process(
             )
             if ramp_s:
                 await asyncio.sleep(ramp_s / count)
-        await asyncio.gather(*tasks, return_exceptions=True)
+        gathered = asyncio.gather(*tasks, return_exceptions=True)
+        while not gathered.done() and not done.is_set():
+            await asyncio.sleep(0.5)
+        # The host has ended the game: players still reconnecting get a little longer.
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(gathered, timeout=20)
 
     try:
         asyncio.run(main())
@@ -445,6 +457,7 @@ def main() -> None:
     redis_cpu0 = sum(float(rconn.info("cpu")[k]) for k in ("used_cpu_sys", "used_cpu_user"))
 
     out: mp.Queue = mp.Queue()
+    done = mp.Event()
     per = [args.players // args.processes] * args.processes
     per[-1] += args.players - sum(per)
     url = f"{base_ws}/ws/live/play/{info['pin']}/"
@@ -454,7 +467,7 @@ def main() -> None:
     for count in per:
         p = mp.Process(
             target=client_process,
-            args=(url, base_http, first, count, args.think, args.ramp, out),
+            args=(url, base_http, first, count, args.think, args.ramp, out, done),
             daemon=True,
         )
         p.start()
@@ -485,6 +498,7 @@ def main() -> None:
             p.kill()
         raise
     game_wall = time.time() - started
+    done.set()
     results = [out.get(timeout=120) for _ in procs]
     for p in procs:
         p.join(timeout=10)

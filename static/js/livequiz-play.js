@@ -153,6 +153,12 @@
           sections([]); status("你已被主持人移出本场答题。");
           break;
         case "error":
+          if (data.code === "busy" && current && answered) {
+            // Nothing was stored: let the player press again.
+            answered = false;
+            Array.prototype.forEach.call(LQ.$("lq-options").children, function (b) { b.disabled = false; });
+            LQ.show("lq-submit", current.multiple);
+          }
           if (data.code === "token_unknown" || data.code === "kicked") {
             localStorage.removeItem(tokenKey);
             if (data.code === "kicked") { finished = true; sections([]); } else { sections(["lq-join-form"]); }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from typing import Any
 
@@ -17,10 +18,13 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from redis.exceptions import RedisError
 
 from wanlixing.livequiz import live
 from wanlixing.livequiz.hub import hub
 from wanlixing.livequiz.nicknames import NicknameError, nickname_clean, nickname_fold
+
+log = logging.getLogger(__name__)
 
 MAX_FRAME_CHARS = 2048
 FRAMES_PER_SECOND = 10
@@ -154,6 +158,11 @@ class Socket:
             await self.handle(data)
         except live.LiveError as exc:
             self.error(exc.code)
+        except RedisError:
+            # The store is overloaded or restarting: nothing was acknowledged, so the
+            # phone may simply send the frame again.
+            log.warning("livequiz store unavailable", exc_info=True)
+            self.error("busy")
 
     async def connect(self) -> bool:
         raise NotImplementedError
