@@ -328,3 +328,17 @@ LLM_BASE_URL = env_url("LLM_BASE_URL", "", schemes=("http", "https"))
 LLM_MODEL = env_str("LLM_MODEL", "")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
 LLM_TIMEOUT_SECONDS = env_float("LLM_TIMEOUT_SECONDS", 8.0, minimum=0.5)
+
+# --- Live quiz (直播答题) -------------------------------------------------------------------
+# Redis keys of live games start with this (the store lives in REDIS_URL's database).
+LIVEQUIZ_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "wlx")
+# New players one address may add per minute across all games (0 = no limit).
+LIVEQUIZ_JOINS_PER_ADDRESS = env_int("LIVEQUIZ_JOINS_PER_ADDRESS", 30, minimum=0)
+LIVEQUIZ_MAX_PLAYERS = env_int("LIVEQUIZ_MAX_PLAYERS", 20000, minimum=1)
+# Seconds between background flushes of stored answers into the database (0 = only when
+# a question closes or the game ends, and by the periodic job).
+LIVEQUIZ_FLUSH_SECONDS = env_int("LIVEQUIZ_FLUSH_SECONDS", 3, minimum=0, maximum=600)
+# How often hosts and screens get the live answer count, in milliseconds.
+LIVEQUIZ_COUNTS_EVERY_MS = env_int("LIVEQUIZ_COUNTS_EVERY_MS", 300, minimum=100, maximum=5000)
+# Hours a finished game stays in the live store (rejoin shows the final results).
+LIVEQUIZ_KEEP_HOURS = env_int("LIVEQUIZ_KEEP_HOURS", 6, minimum=1, maximum=168)

@@ -1,0 +1,611 @@
+"""Live quiz load test: N simulated phones in one game served by 2 ASGI workers + Redis.
+
+    .venv/bin/python bench/livequiz.py --players 1000
+    .venv/bin/python bench/livequiz.py --players 10000 --kill-worker
+
+Starts ``uvicorn wanlixing.asgi:application --workers 2`` with REDIS_URL (db 3 unless
+--redis-url) on a throwaway PostgreSQL database (``wlx_livequiz_bench``, dropped at the
+end; SQLite under var/ when PostgreSQL is not reachable), creates a game of 10 questions,
+spawns websocket players in several processes (asyncio), lets the host run every
+question while every player answers each, and prints one JSON line:
+
+  join_ok / players, fan-out p50/p99/max (host "next" -> last player has the question),
+  ack p50/p99 (answer frame sent -> stored-and-checked ack received), answers sent,
+  acked and stored in the database, server CPU seconds and % of the wall time, peak RSS
+  of the workers, Redis CPU; with --kill-worker one worker is SIGKILLed after question 5:
+  acked answers missing from the database (must be 0) and the time until its players are
+  back in the game through the other worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import multiprocessing as mp
+import os
+import random
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+DB_NAME = "wlx_livequiz_bench"
+
+
+def raise_nofile() -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return round(ordered[k], 4)
+
+
+# --- Simulated players (child processes) ----------------------------------------------
+
+
+async def play_one(
+    url: str, origin: str, name: str, stats: dict, think_max: float, stop_at: float
+) -> None:
+    import websockets
+
+    token = None
+    disconnected_at = None
+    answered: set[int] = set()
+    tasks: set[asyncio.Future] = set()
+    while time.time() < stop_at:
+        try:
+            async with websockets.connect(
+                url, origin=origin, max_size=2**20, open_timeout=60, ping_interval=None
+            ) as ws:
+                hello = json.loads(await ws.recv())
+                assert hello["type"] == "hello"
+                if token:
+                    await ws.send(json.dumps({"type": "join", "token": token}))
+                else:
+                    await ws.send(json.dumps({"type": "join", "nickname": name}))
+                pending: dict[int, float] = {}
+
+                async def answer(
+                    index: int, options: int, delay: float, pending: dict[int, float] = pending
+                ) -> None:
+                    await asyncio.sleep(delay)
+                    if index in answered:
+                        return
+                    answered.add(index)
+                    pending[index] = time.time()
+                    stats["sent"] += 1
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "answer",
+                                "index": index,
+                                "choice": [random.randrange(options)],
+                            }
+                        )
+                    )
+
+                async for raw in ws:
+                    frame = json.loads(raw)
+                    kind = frame["type"]
+                    if kind == "joined":
+                        if token is None:
+                            stats["joined"] += 1
+                        elif disconnected_at is not None:
+                            stats["rejoin_s"].append(time.time() - disconnected_at)
+                            disconnected_at = None
+                        token = frame["token"]
+                    elif kind == "question":
+                        q = frame["question"]
+                        stats["question_at"].setdefault(q["index"], []).append(time.time())
+                        later = answer(q["index"], len(q["options"]), random.random() * think_max)
+                        tasks.add(asyncio.ensure_future(later))
+                    elif kind == "state" and frame.get("question") and not frame.get("answered"):
+                        q = frame["question"]
+                        tasks.add(asyncio.ensure_future(answer(q["index"], len(q["options"]), 0.1)))
+                    elif kind == "ack":
+                        sent = pending.pop(frame["index"], None)
+                        if sent is not None:
+                            stats["ack_s"].append(time.time() - sent)
+                        stats["acked"] += 1
+                    elif kind == "error":
+                        stats["errors"][frame["code"]] = stats["errors"].get(frame["code"], 0) + 1
+                        if frame["code"] == "busy":
+                            # Nothing stored: send the unacknowledged answers again.
+                            for index in list(pending):
+                                pending.pop(index)
+                                answered.discard(index)
+                                retry = answer(index, 4, 0.5 + random.random())
+                                tasks.add(asyncio.ensure_future(retry))
+                        if frame["code"] in ("throttled", "full", "nickname_taken"):
+                            return
+                    elif kind == "ended":
+                        stats["ended"] += 1
+                        return
+            reason = "closed"
+        except Exception as exc:  # any failure: count it and reconnect like a phone would
+            reason = type(exc).__name__
+        stats["disconnects"][reason] = stats["disconnects"].get(reason, 0) + 1
+        if disconnected_at is None:
+            disconnected_at = time.time()
+        await asyncio.sleep(0.2 + random.random() * 0.8)
+
+
+def client_process(
+    url: str, origin: str, first: int, count: int, think_max: float, ramp_s: float, out, done
+) -> None:
+    raise_nofile()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    stats: dict = {
+        "joined": 0,
+        "sent": 0,
+        "acked": 0,
+        "ended": 0,
+        "ack_s": [],
+        "rejoin_s": [],
+        "question_at": {},
+        "errors": {},
+        "disconnects": {},
+    }
+
+    async def main() -> None:
+        stop_at = time.time() + 3600
+        tasks = []
+        for i in range(count):
+            tasks.append(
+                asyncio.ensure_future(
+                    play_one(url, origin, f"玩家{first + i}", stats, think_max, stop_at)
+                )
+            )
+            if ramp_s:
+                await asyncio.sleep(ramp_s / count)
+        gathered = asyncio.gather(*tasks, return_exceptions=True)
+        while not gathered.done() and not done.is_set():
+            await asyncio.sleep(0.5)
+        # The host has ended the game: players still reconnecting get a little longer.
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(gathered, timeout=20)
+
+    try:
+        asyncio.run(main())
+    finally:
+        out.put(stats)
+
+
+# --- Server and game set-up -----------------------------------------------------------
+
+
+def database_url() -> tuple[str, bool]:
+    env = dict(os.environ, PGPASSWORD=os.environ.get("PGPASSWORD", ""))
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME],
+        capture_output=True,
+        env=env,
+    )
+    made = subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], capture_output=True, env=env
+    )
+    if made.returncode == 0:
+        return f"postgres://postgres@127.0.0.1:5432/{DB_NAME}", True
+    path = ROOT / "var" / "bench-livequiz.sqlite3"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}", False
+
+
+def setup_game(questions: int, seconds: int) -> dict:
+    """Create an organiser, questions and a game; return pin, key and a session cookie."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from wanlixing.accounts.models import Organisation, Role, User
+    from wanlixing.accounts.services import membership_add
+    from wanlixing.core.seeds import reference_data_ensure
+    from wanlixing.learning.models import Question, Topic
+    from wanlixing.livequiz.services import game_create
+
+    reference_data_ensure()
+    org = Organisation.objects.create(name="压测银行", kind="bank")
+    host = User.objects.create_user(username="bench-host")
+    membership_add(user=host, organisation=org, role=Role.ORGANISER)
+    topic = Topic.objects.first()
+    items = [
+        Question.objects.create(
+            key=f"bench-{i}",
+            kind="single",
+            stem=f"压测题目 {i + 1}：以下哪一项是正确的做法？",
+            options=["甲", "乙", "丙", "丁"],
+            correct=[i % 4],
+            explanation="压测用题目的解析。",
+            topic=topic,
+            difficulty=1,
+            source="bench",
+        )
+        for i in range(questions)
+    ]
+    game = game_create(
+        by=host,
+        organisation=org,
+        title="压测直播答题",
+        questions=items,
+        seconds_per_question=seconds,
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(host.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = host.get_session_auth_hash()
+    session.create()
+    return {
+        "pin": game.pin,
+        "key": game.key,
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+    }
+
+
+def proc_cpu_rss(pids: list[int]) -> tuple[float, int]:
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu, rss = 0.0, 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / tick
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1]) * 1024
+        except (OSError, IndexError):
+            continue
+    return cpu, rss
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+# --- The host (main process) ----------------------------------------------------------
+
+
+async def run_host(args, info: dict, base_ws: str, origin: str, server: subprocess.Popen):
+    """The host: waits for the players, runs every question, ends the game. Like the host
+    page, it reconnects when its socket drops (e.g. when its worker is killed)."""
+    import websockets
+
+    marks: dict[int, float] = {}
+    result: dict = {"killed_worker": None, "host_reconnects": 0}
+    counts: dict = {}
+    holder: dict = {}
+
+    async def keep_connected() -> None:
+        while True:
+            try:
+                async with websockets.connect(
+                    f"{base_ws}/ws/live/host/{info['key']}/",
+                    origin=origin,
+                    additional_headers={"Cookie": info["cookie"]},
+                    max_size=2**22,
+                    ping_interval=None,
+                    open_timeout=60,
+                ) as ws:
+                    holder["ws"] = ws
+                    async for raw in ws:
+                        frame = json.loads(raw)
+                        if frame["type"] == "counts":
+                            counts.update(frame)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # dropped: reconnect
+                result["host_drop"] = type(exc).__name__
+            holder.pop("ws", None)
+            result["host_reconnects"] += 1
+            await asyncio.sleep(0.5)
+
+    async def send(frame: dict) -> None:
+        while True:
+            ws = holder.get("ws")
+            if ws is not None:
+                try:
+                    await ws.send(json.dumps(frame))
+                    return
+                except Exception:
+                    holder.pop("ws", None)
+            await asyncio.sleep(0.2)
+
+    keeper = asyncio.ensure_future(keep_connected())
+    deadline = time.time() + args.join_timeout
+    last_report = 0.0
+    while time.time() < deadline and counts.get("players", 0) < args.players:
+        await asyncio.sleep(0.5)
+        if time.time() - last_report > 10:
+            last_report = time.time()
+            print(f"joined {counts.get('players', 0)}", file=sys.stderr, flush=True)
+    result["joined_by_host_count"] = counts.get("players", 0)
+    await asyncio.sleep(1)
+    for index in range(args.questions):
+        marks[index] = time.time()
+        await send({"type": "start" if index == 0 else "next"})
+        if args.kill_worker and index == args.questions // 2:
+            await asyncio.sleep(1.0)
+            workers = children_of(server.pid)
+            if workers:
+                victim = workers[-1]
+                os.kill(victim, signal.SIGKILL)
+                result["killed_worker"] = victim
+                result["killed_at"] = time.time()
+        # Answers arrive over --think seconds; wait for them (or the clock).
+        wait_until = time.time() + args.seconds - 0.5
+        while time.time() < wait_until:
+            await asyncio.sleep(0.25)
+            everyone = counts.get("answered", 0) >= counts.get("players", 0)
+            settled = time.time() - marks[index] > args.think + 1
+            if counts.get("index") == index and everyone and settled:
+                break
+        # As in a hall: the question closes, the screen shows the results for a moment,
+        # then the host moves on.
+        await send({"type": "close"})
+        await asyncio.sleep(args.results_pause)
+        print(f"question {index + 1} done", file=sys.stderr, flush=True)
+    await send({"type": "end"})
+    await asyncio.sleep(2)
+    keeper.cancel()
+    result["marks"] = marks
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--players", type=int, default=1000)
+    parser.add_argument("--questions", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=20, help="time per question")
+    parser.add_argument("--think", type=float, default=5.0, help="answers spread over seconds")
+    parser.add_argument("--processes", type=int, default=4, help="client processes")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8763)
+    parser.add_argument("--ramp", type=float, default=0.0, help="seconds to spread joins")
+    parser.add_argument("--join-timeout", type=float, default=180)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--kill-worker", action="store_true")
+    parser.add_argument("--flush-seconds", type=int, default=3)
+    parser.add_argument("--results-pause", type=float, default=2.0)
+    args = parser.parse_args()
+    raise_nofile()
+
+    db_url, is_pg = database_url()
+    prefix = f"wlx-bench-{os.getpid()}"
+    env = dict(
+        os.environ,
+        DATABASE_URL=db_url,
+        REDIS_URL=args.redis_url,
+        CACHE_KEY_PREFIX=prefix,
+        DJANGO_SETTINGS_MODULE="wanlixing.settings",
+        DEBUG="",
+        LIVEQUIZ_JOINS_PER_ADDRESS="0",
+        LIVEQUIZ_FLUSH_SECONDS=str(args.flush_seconds),
+        TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+    )
+    os.environ.update(env)
+    subprocess.run(
+        [str(ROOT / ".venv/bin/wanlixing"), "migrate", "-v", "0"], check=True, env=env, cwd=ROOT
+    )
+    info = setup_game(args.questions, args.seconds)
+    server = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "uvicorn",
+            "wanlixing.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            "--lifespan",
+            "off",
+            "--log-level",
+            "warning",
+            "--ws-max-size",
+            "65536",
+            "--no-access-log",
+            "--backlog",
+            "8192",
+            # A worker busy fanning out to thousands of sockets on a loaded machine may
+            # answer the supervisor's health check late; it is not dead.
+            "--timeout-worker-healthcheck",
+            "60",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base_http = f"http://127.0.0.1:{args.port}"
+    base_ws = f"ws://127.0.0.1:{args.port}"
+    import urllib.request
+
+    for _ in range(120):
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{base_http}/live/", timeout=2)
+            break
+        time.sleep(0.5)
+    while len(children_of(server.pid)) < args.workers:
+        time.sleep(0.2)
+    time.sleep(2)
+
+    import redis
+
+    rconn = redis.Redis.from_url(args.redis_url)
+    redis_cpu0 = sum(float(rconn.info("cpu")[k]) for k in ("used_cpu_sys", "used_cpu_user"))
+
+    out: mp.Queue = mp.Queue()
+    done = mp.Event()
+    per = [args.players // args.processes] * args.processes
+    per[-1] += args.players - sum(per)
+    url = f"{base_ws}/ws/live/play/{info['pin']}/"
+    procs = []
+    first = 0
+    started = time.time()
+    for count in per:
+        p = mp.Process(
+            target=client_process,
+            args=(url, base_http, first, count, args.think, args.ramp, out, done),
+            daemon=True,
+        )
+        p.start()
+        procs.append(p)
+        first += count
+
+    peak_rss = 0
+    cpu_start, _ = proc_cpu_rss([server.pid, *children_of(server.pid)])
+    sampling = True
+    killed_cpu = 0.0
+
+    def sample() -> None:
+        nonlocal peak_rss
+        while sampling:
+            _cpu, rss = proc_cpu_rss(children_of(server.pid))
+            peak_rss = max(peak_rss, rss)
+            time.sleep(0.5)
+
+    import threading
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        host_result = asyncio.run(run_host(args, info, base_ws, base_http, server))
+    except BaseException:
+        server.kill()
+        for p in procs:
+            p.kill()
+        raise
+    game_wall = time.time() - started
+    done.set()
+    results = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=10)
+    sampling = False
+    cpu_end, _ = proc_cpu_rss([server.pid, *children_of(server.pid)])
+    if host_result["killed_worker"]:
+        # The killed worker's CPU is gone from /proc; the figure covers the survivors.
+        killed_cpu = float("nan")
+    redis_cpu1 = sum(float(rconn.info("cpu")[k]) for k in ("used_cpu_sys", "used_cpu_user"))
+
+    # Wait for the game to be finished into the database (flush + finalise).
+    from wanlixing.livequiz.models import Game, LiveAnswer
+
+    game = Game.objects.get(key=info["key"])
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        game.refresh_from_db()
+        if game.finalised_at is not None:
+            break
+        time.sleep(1)
+    finalised = game.finalised_at is not None
+    if not finalised:
+        # The periodic job's work, done by hand so that the count below is complete.
+        from wanlixing.livequiz.services import game_finalise
+
+        game_finalise(game_key=info["key"])
+    stored = LiveAnswer.objects.filter(game=game).count()
+
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+    joined = sum(r["joined"] for r in results)
+    sent = sum(r["sent"] for r in results)
+    acked = sum(r["acked"] for r in results)
+    ack_s = [x for r in results for x in r["ack_s"]]
+    rejoin_s = [x for r in results for x in r["rejoin_s"]]
+    errors: dict[str, int] = {}
+    disconnects: dict[str, int] = {}
+    for r in results:
+        for k, v in r["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+        for k, v in r["disconnects"].items():
+            disconnects[k] = disconnects.get(k, 0) + v
+    fanout = []
+    reached = []
+    for index, mark in host_result["marks"].items():
+        times = [t for r in results for t in r["question_at"].get(index, [])]
+        if times:
+            fanout.append(max(times) - mark)
+            reached.append(len(times))
+    cpu = cpu_end - cpu_start
+    figures = {
+        "bench": "livequiz",
+        "players": args.players,
+        "workers": args.workers,
+        "client_processes": args.processes,
+        "questions": args.questions,
+        "database": "postgresql" if is_pg else "sqlite",
+        "join_ok": joined,
+        "join_success": round(joined / args.players, 4),
+        "fanout_each_s": [round(f, 3) for f in fanout],
+        "fanout_p50_s": pct(fanout, 50),
+        "fanout_p99_s": pct(fanout, 99),
+        "fanout_max_s": round(max(fanout), 4) if fanout else None,
+        "question_reached_min": min(reached) if reached else 0,
+        "ack_p50_s": pct(ack_s, 50),
+        "ack_p99_s": pct(ack_s, 99),
+        "ack_max_s": round(max(ack_s), 4) if ack_s else None,
+        "answers_sent": sent,
+        "answers_acked": acked,
+        "answers_stored_db": stored,
+        "acked_not_stored": max(0, acked - stored),
+        "finalised_by_workers": finalised,
+        "server_cpu_s": round(cpu, 1),
+        "server_cpu_pct_of_wall": round(100 * cpu / game_wall, 1),
+        "server_peak_rss_mb": round(peak_rss / 2**20, 1),
+        "redis_cpu_s": round(redis_cpu1 - redis_cpu0, 1),
+        "wall_s": round(game_wall, 1),
+        "load_average_1m": os.getloadavg()[0],
+        "cpus": os.cpu_count(),
+        "errors": errors,
+        "disconnects": disconnects,
+    }
+    if args.kill_worker:
+        figures["killed_worker"] = host_result["killed_worker"]
+        figures["stored_answers_lost"] = max(0, acked - stored)
+        figures["rejoined"] = len(rejoin_s)
+        figures["rejoin_p50_s"] = pct(rejoin_s, 50)
+        figures["rejoin_p99_s"] = pct(rejoin_s, 99)
+        figures["rejoin_max_s"] = round(max(rejoin_s), 3) if rejoin_s else None
+        figures["server_cpu_note"] = "survivors only" if killed_cpu != killed_cpu else ""
+    print(json.dumps(figures, ensure_ascii=False))
+    for key in rconn.scan_iter(f"{prefix}:*", count=1000):
+        rconn.delete(key)
+    if is_pg:
+        from django.db import connections
+
+        connections.close_all()
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME],
+            capture_output=True,
+        )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
