@@ -14,6 +14,7 @@ from .models import (
     Attempt,
     AttemptKind,
     LearnerTopicStat,
+    LiteracyItem,
     LiteracyResult,
     Question,
     QuestionPurpose,
@@ -253,3 +254,10 @@ def bank_counts() -> dict[str, Any]:
             Q(purpose=QuestionPurpose.LITERACY) & Q(literacy__isnull=False)
         ).count(),
     }
+
+
+def literacy_form_questions(form: str) -> list[Question]:
+    """The questions of literacy form ``form`` (A or B) in their fixed order, for other
+    parts that give the form on paper or in a questionnaire (surveys' pre/post tests)."""
+    items = LiteracyItem.objects.filter(form=form).select_related("question").order_by("position")
+    return [item.question for item in items]

@@ -243,6 +243,26 @@ def responses_record(
     return response
 
 
+def responses_record_anonymous(
+    *, answers: Sequence[tuple[int, Sequence[int], bool, datetime]], source: str
+) -> int:
+    """Record many anonymous answers (question id, chosen, is_correct, answered_at) given
+    elsewhere in one insert, for item statistics only. Signed-in answers go through
+    ``responses_record`` so their 错题本 updates too."""
+    rows = [
+        Response(
+            question_id=question_id,
+            source=source,
+            chosen=list(chosen),
+            is_correct=is_correct,
+            answered_at=answered_at,
+        )
+        for question_id, chosen, is_correct, answered_at in answers
+    ]
+    Response.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def article_visit_record(*, user: AnyUser, article: Article) -> None:
     """Remember that a signed-in learner opened a library item from a learning page."""
     if not user.is_authenticated:

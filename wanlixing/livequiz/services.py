@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from wanlixing.accounts.models import Organisation, Role, User
 from wanlixing.accounts.selectors import user_has_role, user_is_platform_admin
-from wanlixing.learning.models import Question, Quiz, Response, ResponseSource
-from wanlixing.learning.services import responses_record
+from wanlixing.learning.models import Question, Quiz, ResponseSource
+from wanlixing.learning.services import responses_record, responses_record_anonymous
 from wanlixing.livequiz import store
 from wanlixing.livequiz.models import Game, GameStatus, LiveAnswer, Player, Scoring, Team
 
@@ -257,7 +257,7 @@ def _flush_answers(conn, keys: store.Keys, game: Game) -> int:
             ).values_list("player_id", "question_index")
         )
         answers: list[LiveAnswer] = []
-        responses: list[Response] = []
+        anonymous: list[tuple[int, list[int], bool, datetime]] = []
         personal: list[tuple[int, int, list[int], bool, datetime]] = []
         for number, index, chosen, ok, points, elapsed, at in parsed:
             if number not in players or index >= len(question_ids):
@@ -282,23 +282,14 @@ def _flush_answers(conn, keys: store.Keys, game: Game) -> int:
                 )
             )
             if uid is None:
-                responses.append(
-                    Response(
-                        question_id=question_ids[index],
-                        source=ResponseSource.LIVEQUIZ,
-                        chosen=chosen,
-                        is_correct=ok,
-                        answered_at=when,
-                    )
-                )
+                anonymous.append((question_ids[index], chosen, ok, when))
             else:
                 personal.append((uid, question_ids[index], chosen, ok, when))
         with transaction.atomic():
             LiveAnswer.objects.bulk_create(answers, batch_size=1000)
-            # Anonymous answers only feed item statistics: one bulk insert with the same
-            # fields responses_record writes. Signed-in answers go through the service
-            # so their 错题本 and topic summary update too.
-            Response.objects.bulk_create(responses, batch_size=1000)
+            # Anonymous answers only feed item statistics (one insert); signed-in answers
+            # also update their 错题本 and topic summary.
+            responses_record_anonymous(answers=anonymous, source=ResponseSource.LIVEQUIZ)
             if personal:
                 users = User.objects.in_bulk({p[0] for p in personal})
                 questions = Question.objects.select_related("topic").in_bulk(

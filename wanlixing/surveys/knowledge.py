@@ -15,13 +15,12 @@ def literacy_form_questions(form: str) -> list[Any]:
     from .services import SurveyError
 
     try:
-        from wanlixing.learning.models import LiteracyItem
+        from wanlixing.learning.selectors import literacy_form_questions as form_questions
     except ImportError:  # the learning part is not installed on this platform
         raise SurveyError(
             "not_ready", [_("知识测试试卷尚未准备好，请联系活动组织者。")], 409
         ) from None
-    items = LiteracyItem.objects.filter(form=form).select_related("question").order_by("position")
-    return [item.question for item in items]
+    return form_questions(form)
 
 
 def knowledge_answers_score(

@@ -268,6 +268,26 @@ def test_responses_record_feeds_statistics_for_anonymous_answers(bank):
     assert not WrongAnswer.objects.exists()
 
 
+def test_many_anonymous_answers_are_recorded_in_one_call(bank):
+    from django.utils import timezone
+
+    from wanlixing.learning.models import Response
+    from wanlixing.learning.services import responses_record_anonymous
+
+    question = Question.objects.get(key="t-cr-001")
+    now = timezone.now()
+    count = responses_record_anonymous(
+        answers=[(question.pk, [1], True, now), (question.pk, [0], False, now)], source="livequiz"
+    )
+    assert count == 2
+    rows = Response.objects.filter(question=question, source="livequiz").order_by("pk")
+    assert [(r.user_id, r.chosen, r.is_correct) for r in rows] == [
+        (None, [1], True),
+        (None, [0], False),
+    ]
+    assert not WrongAnswer.objects.exists()
+
+
 def test_daily_question_is_the_same_for_everyone_and_pays_once(
     api_client, learner, volunteer, bank, correct_map
 ):
