@@ -1,17 +1,8 @@
 """The advisor page and API in English."""
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """English requests leave English active in the thread; later tests expect Chinese."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_api_errors_in_english(client):

@@ -1,19 +1,10 @@
 """The alerts staff dashboard in English."""
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from wanlixing.alerts.models import Alert, AlertStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """English requests leave English active in the thread; later tests expect Chinese."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_dashboard_column_head_names_the_alert_in_english(client, org_admin):

@@ -1,7 +1,6 @@
 """Help desk staff pages and labels in English."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -9,13 +8,6 @@ from wanlixing.helpdesk import services
 from wanlixing.helpdesk.tests.factories import RoutingRuleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """English requests leave English active in the thread; later tests expect Chinese."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _open(user, org):

@@ -1,20 +1,12 @@
 """Learning pages and messages in English."""
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 
 from wanlixing.learning.models import TRUEFALSE_OPTIONS, QuestionKind
 from wanlixing.learning.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """English requests leave English active in the thread; later tests expect Chinese."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_missing_topic_page_says_so_in_english(client):

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -12,13 +11,6 @@ from wanlixing.rewards.streaks import StreakStatus
 from wanlixing.rewards.weeks import WeekError, week_parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _back_to_chinese():
-    """English requests leave English active in the thread; later tests expect Chinese."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_leaderboard_in_english_shows_english_dates_and_you(client, learner, award):
