@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -19,11 +20,16 @@ from wanlixing.core.api import ApiError, error_body
 
 log = logging.getLogger(__name__)
 
+# Lazy, so /openapi.json and the docs page follow the request's language (Accept-Language);
+# ninja builds the schema per request and its JSON encoder turns lazy text into str.
 api = NinjaAPI(
-    title="万里行 API",
+    title=cast(str, gettext_lazy("万里行 API")),
     version="1",
-    description=(
-        "金融知识万里行平台接口：供 App 与小程序使用。会话登录（网页）或 Bearer 令牌（App）。"
+    description=cast(
+        str,
+        gettext_lazy(
+            "金融知识万里行平台接口：供 App 与小程序使用。会话登录（网页）或 Bearer 令牌（App）。"
+        ),
     ),
     urls_namespace="api",
 )

@@ -8,6 +8,8 @@
   var input = form.querySelector("textarea[name=question]");
   var button = document.getElementById("ask-button");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  // Texts come translated from the template (data-msg-*), so the page follows the active language.
+  function msg(name) { return form.getAttribute("data-msg-" + name) || ""; }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -25,7 +27,7 @@
   function render(question, data) {
     var turn = el("article", "chat-turn");
     var mine = el("p", "bubble bubble-user");
-    mine.appendChild(el("span", "visually-hidden", "您问："));
+    mine.appendChild(el("span", "visually-hidden", msg("you-asked")));
     mine.appendChild(document.createTextNode(question));
     turn.appendChild(mine);
     var box = el("div", "bubble bubble-advisor status-" + (data.status || "refused"));
@@ -36,10 +38,10 @@
       warn.appendChild(el("p", "", data.fraud_warning.text));
       box.appendChild(warn);
     }
-    if (data.status === "not_sure") box.appendChild(el("p", "badge", "把握不大"));
+    if (data.status === "not_sure") box.appendChild(el("p", "badge", msg("not-sure")));
     box.appendChild(el("p", "answer-text", data.text));
     if (data.citations && data.citations.length) {
-      var cite = el("p", "citations", "出处：");
+      var cite = el("p", "citations", msg("sources"));
       data.citations.forEach(function (c, i) {
         if (i) cite.appendChild(document.createTextNode("；"));
         cite.appendChild(link(c));
@@ -48,13 +50,13 @@
       box.appendChild(cite);
     }
     if (data.related && data.related.length) {
-      box.appendChild(el("h3", "related-title", data.status === "answered" ? "相关内容" : "最接近的内容"));
+      box.appendChild(el("h3", "related-title", data.status === "answered" ? msg("related") : msg("closest")));
       var list = el("ul", "related");
       data.related.forEach(function (r) {
         var li = el("li");
         li.appendChild(link(r));
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", "muted", r.kind === "faq" ? "常见问题" : "知识库"));
+        li.appendChild(el("span", "muted", r.kind === "faq" ? msg("faq") : msg("library")));
         list.appendChild(li);
       });
       box.appendChild(list);
@@ -71,7 +73,7 @@
         h.value = pair[1];
         f.appendChild(h);
       });
-      var b = el("button", "secondary", "转人工咨询");
+      var b = el("button", "secondary", msg("handoff"));
       b.type = "submit";
       f.appendChild(b);
       box.appendChild(f);
@@ -83,7 +85,7 @@
 
   function ask(question) {
     button.disabled = true;
-    var busy = el("p", "chat-busy", "正在查找答案…");
+    var busy = el("p", "chat-busy", msg("busy"));
     log.appendChild(busy);
     fetch(form.getAttribute("data-api"), {
       method: "POST",
@@ -97,7 +99,7 @@
         render(question, data);
       })
       .catch(function () {
-        render(question, { status: "refused", text: "网络好像断了，请稍后再试。" });
+        render(question, { status: "refused", text: msg("network-error") });
       })
       .then(function () {
         busy.remove();

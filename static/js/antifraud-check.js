@@ -7,7 +7,8 @@
     var update = function () {
       var n = box.value.length;
       count.hidden = false;
-      count.textContent = "已输入 " + n + " / 5000 字" + (n > 5000 ? "（超出上限，请删减）" : "");
+      // The texts come translated from the template (data-msg-*).
+      count.textContent = count.getAttribute("data-msg-count").replace("{n}", n) + (n > 5000 ? count.getAttribute("data-msg-over") : "");
     };
     box.addEventListener("input", update);
     update();

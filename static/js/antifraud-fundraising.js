@@ -13,7 +13,8 @@
       if (chosen.value === "unsure" || chosen.value === fs.dataset.riskAnswer) matched += 1;
     });
     live.hidden = answered === 0;
-    live.textContent = "已回答 " + answered + " / 4 题，对上 " + matched + " 个特征。";
+    // The text comes translated from the template (data-msg-count).
+    live.textContent = live.getAttribute("data-msg-count").replace("{answered}", answered).replace("{matched}", matched);
   }
   form.addEventListener("change", update);
   update();

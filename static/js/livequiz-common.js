@@ -14,6 +14,12 @@
     return n;
   };
 
+  /* A text the template rendered, translated, into data-msg-<name> on root; {key} is filled from vars. */
+  LQ.msg = function (root, name, vars) {
+    var s = root.getAttribute("data-msg-" + name) || "";
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return vars && vars[k] !== undefined ? String(vars[k]) : m; });
+  };
+
   /* handlers: open(socket), frame(data), closed(code) -> false to stop reconnecting */
   LQ.connect = function (path, handlers) {
     var proto = location.protocol === "https:" ? "wss://" : "ws://";

@@ -9,7 +9,7 @@
     approve: LQ.$("lq-approve-label").innerHTML,
     reject: LQ.$("lq-reject-label").innerHTML
   };
-  var statusNames = { lobby: "等待开始", open: "作答中", closed: "本题已结束", paused: "已暂停", ended: "已结束" };
+  function t(name, vars) { return LQ.msg(root, name, vars); }
   var socket;
 
   function error(text) { var n = LQ.$("lq-error"); n.textContent = text || ""; n.hidden = !text; }
@@ -18,7 +18,7 @@
     var ul = LQ.$(id);
     LQ.clear(ul);
     list.forEach(function (p) {
-      var li = LQ.item("li", (p.rank ? p.rank + ". " : "") + p.nickname + (p.score !== undefined ? " · " + p.score + " 分" : ""));
+      var li = LQ.item("li", (p.rank ? p.rank + ". " : "") + p.nickname + (p.score !== undefined ? " · " + t("points", { n: p.score }) : ""));
       actions.forEach(function (action) {
         var b = LQ.item("button", labels[action], "button secondary lq-small");
         b.type = "button";
@@ -54,7 +54,7 @@
   });
 
   socket = LQ.connect(root.getAttribute("data-ws"), {
-    open: function () { LQ.text("lq-host-status", "已连接"); },
+    open: function () { LQ.text("lq-host-status", t("connected")); },
     frame: function (data) {
       switch (data.type) {
         case "counts":
@@ -62,7 +62,7 @@
           LQ.text("lq-answered", String(data.answered));
           LQ.text("lq-index", data.index >= 0 ? String(data.index + 1) : "-");
           LQ.text("lq-remaining", data.status === "open" ? String(Math.ceil(data.remaining_ms / 1000)) : "-");
-          LQ.text("lq-host-status", statusNames[data.status] || data.status);
+          LQ.text("lq-host-status", t("status-" + data.status) || data.status);
           var recent = LQ.$("lq-recent");
           LQ.clear(recent);
           data.recent.forEach(function (name) { recent.appendChild(LQ.item("li", name)); });
@@ -70,29 +70,29 @@
           people("lq-waiting", data.waiting, ["approve", "reject"]);
           break;
         case "question":
-          LQ.text("lq-host-question", "第 " + (data.question.index + 1) + " 题：" + data.question.stem);
+          LQ.text("lq-host-question", t("question", { n: data.question.index + 1, stem: data.question.stem }));
           break;
         case "closed":
           people("lq-board", data.leaderboard, ["kick"]);
           var teams = LQ.$("lq-teams");
           LQ.clear(teams);
-          data.teams.forEach(function (t) { teams.appendChild(LQ.item("li", t.name + " · 平均 " + t.average + " 分（" + t.members + " 人）")); });
-          LQ.text("lq-host-question", "第 " + (data.index + 1) + " 题结束：" + data.answered + " 人作答");
+          data.teams.forEach(function (team) { teams.appendChild(LQ.item("li", t("team", { name: team.name, average: team.average, members: team.members }))); });
+          LQ.text("lq-host-question", t("question-closed", { n: data.index + 1, answered: data.answered }));
           break;
         case "ended":
           people("lq-board", data.leaderboard, []);
-          LQ.text("lq-host-question", "答题结束");
+          LQ.text("lq-host-question", t("ended"));
           break;
         case "found":
           people("lq-found", data.players, ["kick"]);
-          if (!data.players.length) { error("没有找到这个昵称。"); }
+          if (!data.players.length) { error(t("not-found")); }
           break;
         case "error": error(data.message); break;
       }
     },
     closed: function (code) {
-      if (code === 4404) { LQ.text("lq-host-status", "无权主持这场答题。"); return false; }
-      LQ.text("lq-host-status", "连接中断，正在重新连接……");
+      if (code === 4404) { LQ.text("lq-host-status", t("forbidden")); return false; }
+      LQ.text("lq-host-status", t("reconnecting"));
       return true;
     }
   });

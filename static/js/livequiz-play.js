@@ -10,6 +10,7 @@
   var timer = LQ.countdown("lq-timer");
   var socket;
 
+  function t(name, vars) { return LQ.msg(root, name, vars); }
   function status(text) { LQ.text("lq-status", text); }
   function error(text) { var n = LQ.$("lq-error"); n.textContent = text || ""; n.hidden = !text; }
   function sections(visible) {
@@ -20,7 +21,7 @@
 
   function renderQuestion(q, remaining, mine) {
     current = q; picked = []; answered = !!mine;
-    LQ.text("lq-qnum", "第 " + (q.index + 1) + " / " + q.total + " 题");
+    LQ.text("lq-qnum", t("question-number", { n: q.index + 1, total: q.total }));
     LQ.text("lq-stem", q.stem);
     LQ.show("lq-multi-hint", q.multiple);
     LQ.show("lq-submit", q.multiple && !answered);
@@ -36,7 +37,7 @@
     });
     sections(["lq-question"]);
     timer.start(remaining);
-    status("请作答");
+    status(t("answer-now"));
     if (mine) { showVerdict(mine.correct, mine.points, null, ""); }
   }
 
@@ -59,17 +60,17 @@
       answered = true;
       Array.prototype.forEach.call(LQ.$("lq-options").children, function (b) { b.disabled = true; });
       LQ.show("lq-submit", false);
-      status("已提交，等待判定……");
+      status(t("submitted"));
     }
   }
 
   function showVerdict(correct, points, answer, explanation) {
     LQ.show("lq-feedback", true);
     var v = LQ.$("lq-verdict");
-    v.textContent = correct ? "✔ 答对了！+" + points + " 分" : "✘ 答错了";
+    v.textContent = correct ? "✔ " + t("right", { n: points }) : "✘ " + t("wrong");
     v.className = "lq-verdict " + (correct ? "lq-right" : "lq-wrong");
     if (answer && current) {
-      LQ.text("lq-answer", "正确答案：" + answer.map(function (i) { return LQ.letter(i) + ". " + current.options[i]; }).join("；"));
+      LQ.text("lq-answer", t("correct-answer") + answer.map(function (i) { return LQ.letter(i) + ". " + current.options[i]; }).join("；"));
     }
     LQ.text("lq-explanation", explanation || "");
   }
@@ -77,17 +78,17 @@
   function board(list, id) {
     var ol = LQ.$(id);
     LQ.clear(ol);
-    list.forEach(function (p) { ol.appendChild(LQ.item("li", p.rank + ". " + p.nickname + " · " + p.score + " 分")); });
+    list.forEach(function (p) { ol.appendChild(LQ.item("li", p.rank + ". " + p.nickname + " · " + t("points", { n: p.score }))); });
   }
 
   function joined(data) {
     localStorage.setItem(tokenKey, data.token);
     LQ.text("lq-me-name", data.player.nickname);
     var waiting = data.player.status === "waiting";
-    LQ.text("lq-wait-text", waiting ? "已申请加入，请等待主持人批准。" : "已加入，等待主持人开始。");
+    LQ.text("lq-wait-text", waiting ? t("waiting-approval") : t("joined-waiting"));
     sections(["lq-wait"]);
     error("");
-    status(waiting ? "等待批准" : "已加入");
+    status(waiting ? t("status-waiting") : t("status-joined"));
   }
 
   LQ.$("lq-submit").addEventListener("click", submit);
@@ -108,49 +109,49 @@
           data.teams.forEach(function (name, i) { var o = LQ.item("option", name); o.value = String(i + 1); select.appendChild(o); });
           LQ.show("lq-team-field", data.teams.length > 0);
           var token = localStorage.getItem(tokenKey);
-          if (token) { socket.send({ type: "join", token: token }); status("正在恢复……"); }
-          else { sections(["lq-join-form"]); status("请输入昵称加入"); }
+          if (token) { socket.send({ type: "join", token: token }); status(t("restoring")); }
+          else { sections(["lq-join-form"]); status(t("enter-nickname")); }
           break;
         case "joined": joined(data); break;
-        case "approved": LQ.text("lq-wait-text", "主持人已批准，等待开始。"); status("已加入"); break;
+        case "approved": LQ.text("lq-wait-text", t("approved")); status(t("status-joined")); break;
         case "state":
           LQ.text("lq-score", String(data.score));
           LQ.text("lq-rank", data.rank ? String(data.rank) : "-");
           LQ.show("lq-standing", true);
           if (data.question) { renderQuestion(data.question, data.remaining_ms, data.answered); }
-          if (data.status === "paused") { timer.stop(); status("已暂停"); }
+          if (data.status === "paused") { timer.stop(); status(t("paused")); }
           break;
         case "question": renderQuestion(data.question, data.remaining_ms, null); break;
         case "ack":
           LQ.text("lq-score", String(data.score));
           showVerdict(data.correct, data.points, data.answer, data.explanation);
-          status("已作答");
+          status(t("answered"));
           break;
         case "closed":
           timer.stop();
           if (!answered && current && current.index === data.index) {
             showVerdict(false, 0, data.answer, data.explanation);
-            LQ.text("lq-verdict", "本题结束，未作答");
+            LQ.text("lq-verdict", t("unanswered"));
           }
           LQ.show("lq-options", true);
-          status(data.last ? "最后一题结束" : "本题结束，等待下一题");
+          status(data.last ? t("last-closed") : t("closed"));
           break;
         case "standing":
           LQ.text("lq-score", String(data.score));
           LQ.text("lq-rank", data.rank ? String(data.rank) : "-");
           LQ.show("lq-standing", true);
           break;
-        case "paused": timer.stop(); status("已暂停"); break;
-        case "resumed": timer.start(data.remaining_ms); status("继续作答"); break;
+        case "paused": timer.stop(); status(t("paused")); break;
+        case "resumed": timer.start(data.remaining_ms); status(t("resumed")); break;
         case "ended":
           finished = true; timer.stop();
           board(data.leaderboard, "lq-final-board");
           sections(["lq-final"]);
-          status("答题结束，谢谢参与！");
+          status(t("ended"));
           break;
         case "kicked":
           finished = true; localStorage.removeItem(tokenKey);
-          sections([]); status("你已被主持人移出本场答题。");
+          sections([]); status(t("kicked"));
           break;
         case "error":
           if (data.code === "busy" && current && answered) {
@@ -168,9 +169,9 @@
       }
     },
     closed: function (code) {
-      if (code === 4404) { status("没有找到这场答题，请核对游戏码。"); return false; }
+      if (code === 4404) { status(t("no-game")); return false; }
       if (finished) { return false; }
-      status("连接中断，正在重新连接……");
+      status(t("reconnecting"));
       return true;
     }
   });

@@ -7,6 +7,7 @@
   var timer = LQ.countdown("lq-s-timer");
   var current = null;
 
+  function t(name, vars) { return LQ.msg(root, name, vars); }
   function only(id) {
     ["lq-s-lobby", "lq-s-question", "lq-s-board", "lq-s-podium"].forEach(function (s) { LQ.show(s, s === id); });
   }
@@ -16,7 +17,7 @@
     list.forEach(function (p) { ol.appendChild(LQ.item("li", p.nickname + "　" + p.score)); });
     var ul = LQ.$("lq-s-teams");
     LQ.clear(ul);
-    (teams || []).forEach(function (t) { ul.appendChild(LQ.item("li", t.name + "　平均 " + t.average)); });
+    (teams || []).forEach(function (team) { ul.appendChild(LQ.item("li", team.name + "　" + t("average", { n: team.average }))); });
   }
 
   LQ.connect(root.getAttribute("data-ws"), {
@@ -48,7 +49,7 @@
           only("lq-s-question");
           timer.start(data.remaining_ms);
           break;
-        case "paused": timer.stop(); LQ.text("lq-s-status", "暂停中"); break;
+        case "paused": timer.stop(); LQ.text("lq-s-status", t("paused")); break;
         case "resumed": timer.start(data.remaining_ms); LQ.text("lq-s-status", ""); break;
         case "closed":
           timer.stop();
@@ -60,10 +61,10 @@
             if (!li) { return; }
             if (data.answer.indexOf(i) >= 0) { li.classList.add("lq-s-right"); }
             var bar = li.querySelector(".lq-s-bar");
-            bar.textContent = count + " 人";
+            bar.textContent = t("people", { n: count });
             bar.style.width = Math.max(8, Math.round(100 * count / total)) + "%";
           });
-          LQ.text("lq-s-explanation", "解析：" + data.explanation);
+          LQ.text("lq-s-explanation", t("explanation") + data.explanation);
           LQ.show("lq-s-explanation", true);
           leaders(data.leaderboard, data.teams);
           LQ.show("lq-s-board", true);
@@ -76,7 +77,7 @@
             var li = LQ.item("li", "", "lq-place lq-place-" + (i + 1));
             li.appendChild(LQ.item("span", ["🥇", "🥈", "🥉"][i], "lq-medal"));
             li.appendChild(LQ.item("strong", p.nickname));
-            li.appendChild(LQ.item("span", p.score + " 分"));
+            li.appendChild(LQ.item("span", t("points", { n: p.score })));
             podium.appendChild(li);
           });
           leaders(data.leaderboard, data.teams);

@@ -7,6 +7,7 @@
   var status = document.getElementById("scan-status");
   var form = document.getElementById("checkin-form");
   var input = document.getElementById("id_code");
+  // Status texts come translated from the template (data-msg-*).
   if (!button || !("BarcodeDetector" in window) || !navigator.mediaDevices) { return; }
   button.hidden = false;
   var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
@@ -20,7 +21,7 @@
     detector.detect(video).then(function (codes) {
       if (codes.length) {
         input.value = codes[0].rawValue;
-        status.textContent = "已识别，正在签到…";
+        status.textContent = status.getAttribute("data-msg-found");
         stop();
         form.requestSubmit(form.querySelector("button[name=check_in]"));
       } else {
@@ -33,10 +34,10 @@
       stream = s;
       video.srcObject = s;
       video.hidden = false;
-      status.textContent = "请把参与者的二维码对准摄像头";
+      status.textContent = status.getAttribute("data-msg-aim");
       return video.play();
     }).then(tick).catch(function () {
-      status.textContent = "无法打开摄像头，请手动输入参与码。";
+      status.textContent = status.getAttribute("data-msg-no-camera");
       stop();
     });
   });
