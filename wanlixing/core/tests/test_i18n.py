@@ -36,8 +36,8 @@ def test_english_catalogue_has_no_untranslated_or_fuzzy_entries(tmp_path):
 def test_committed_mo_matches_the_po(tmp_path):
     _msgfmt(LC_MESSAGES / "django.po", tmp_path / "django.mo")
     with (tmp_path / "django.mo").open("rb") as fresh, (LC_MESSAGES / "django.mo").open("rb") as f:
-        expected = gettext.GNUTranslations(fresh)._catalog  # type: ignore[attr-defined]
-        committed = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+        expected = gettext.GNUTranslations(fresh)._catalog
+        committed = gettext.GNUTranslations(f)._catalog
     stale = sorted(
         str(k) for k in expected.keys() | committed.keys() if committed.get(k) != expected.get(k)
     )
