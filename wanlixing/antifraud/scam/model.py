@@ -17,11 +17,15 @@ import math
 import threading
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from .normalize import model_text
 
@@ -78,6 +82,100 @@ def tokens(normalized: str, words: frozenset[str] | set[str] | None = None) -> C
     return counts
 
 
+class FeatureIndex:
+    """The model's features found in many texts at once, with NumPy instead of dicts.
+
+    Every character of the vocabulary gets a small code (0 for characters the model
+    has never seen); an n-gram is the base-``radix`` number of its codes, so all the
+    1–4-grams of a batch of texts are computed with array arithmetic and looked up
+    in one sorted key table per length (``searchsorted``). Gives exactly the features
+    of ``tokens`` that the model knows: character 1–3-grams and dictionary words of
+    2–4 characters, each occurrence counted.
+    """
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        chars = sorted({c for term in vocabulary for c in _term_text(term)})
+        self.codes: dict[str, int] = {c: i + 1 for i, c in enumerate(chars)}
+        self.radix = len(chars) + 1
+        self.features = len(vocabulary)
+        # Per n-gram length: sorted keys, and for each the column of the character
+        # n-gram and of the dictionary word with that text (-1 when not a feature).
+        columns: dict[int, dict[int, list[int]]] = {n: {} for n in (1, 2, 3, 4)}
+        for term, column in vocabulary.items():
+            text = _term_text(term)
+            if len(text) not in columns:
+                continue
+            slot = columns[len(text)].setdefault(self._key(text), [-1, -1])
+            slot[1 if term.startswith("w:") else 0] = column
+        self.tables: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for n in (1, 2, 3, 4):
+            keys = sorted(columns[n])
+            pairs = np.array([columns[n][k] for k in keys], dtype=np.int64).reshape(-1, 2)
+            self.tables.append(
+                (np.array(keys, dtype=np.int64), pairs[:, 0].copy(), pairs[:, 1].copy())
+            )
+
+    @staticmethod
+    def fits(vocabulary: dict[str, int]) -> bool:
+        """Whether 4-gram keys fit in 64 bits (fewer than ~55,000 distinct characters)."""
+        chars = {c for term in vocabulary for c in _term_text(term)}
+        return (len(chars) + 1) ** 4 < 2**63
+
+    def _key(self, text: str) -> int:
+        key = 0
+        for char in text:
+            key = key * self.radix + self.codes[char]
+        return key
+
+    def counts(self, model_texts: Sequence[str]) -> sparse.csr_matrix:
+        """Occurrence counts of the known features, one row per text."""
+        rows = len(model_texts)
+        code = self.codes.get
+        zero = repeat(0)
+        codes: list[int] = []
+        lengths: list[int] = []
+        for text in model_texts:
+            codes += map(code, text, zero)
+            codes.append(0)  # a separator: no n-gram spans two texts
+            lengths.append(len(text) + 1)
+        chars = np.array(codes, dtype=np.int64)
+        owner = np.repeat(np.arange(rows), lengths)
+        found_rows: list[np.ndarray] = []
+        found_columns: list[np.ndarray] = []
+        keys = chars
+        valid = chars > 0
+        for n, (table, char_columns, word_columns) in enumerate(self.tables, 1):
+            if n > 1:
+                keys = keys[:-1] * self.radix + chars[n - 1 :]
+                valid = valid[:-1] & (chars[n - 1 :] > 0)
+            if not len(table) or not len(keys):
+                continue
+            wanted = keys[valid]
+            position = np.searchsorted(table, wanted)
+            position[position == len(table)] = 0
+            hit = table[position] == wanted
+            position = position[hit]
+            hit_rows = owner[: len(valid)][valid][hit]
+            for columns in (char_columns, word_columns):
+                column = columns[position]
+                known = column >= 0
+                found_rows.append(hit_rows[known])
+                found_columns.append(column[known])
+        matrix = sparse.csr_matrix(
+            (
+                np.ones(sum(len(r) for r in found_rows)),
+                (np.concatenate(found_rows), np.concatenate(found_columns)),
+            ),
+            shape=(rows, self.features),
+        )
+        matrix.sum_duplicates()
+        return matrix
+
+
+def _term_text(term: str) -> str:
+    return term[2:] if term.startswith("w:") else term
+
+
 @dataclass(frozen=True)
 class ScamModel:
     vocabulary: dict[str, int]
@@ -130,6 +228,52 @@ class ScamModel:
         probs = np.exp(raw)
         probs /= probs.sum()
         return {label: float(p) for label, p in zip(self.type_labels, probs, strict=True)}
+
+    @cached_property
+    def feature_index(self) -> FeatureIndex | None:
+        return FeatureIndex(self.vocabulary) if FeatureIndex.fits(self.vocabulary) else None
+
+    def vectors(self, normalized: Sequence[str]) -> sparse.csr_matrix:
+        """L2-normalised sublinear TF-IDF rows of many normalised texts at once (the
+        same values as ``vectorize`` of ``counts``, in a sparse matrix)."""
+        index = self.feature_index
+        if index is None:  # an unusually wide alphabet: one text at a time
+            rows = [self.vectorize(self.counts(text)) for text in normalized]
+            indptr = np.cumsum([0, *(len(columns) for columns, _v in rows)])
+            return sparse.csr_matrix(
+                (
+                    np.array([v for _c, values in rows for v in values], dtype=np.float64),
+                    np.array([c for columns, _v in rows for c in columns], dtype=np.int64),
+                    indptr,
+                ),
+                shape=(len(rows), len(self.vocabulary)),
+            )
+        matrix = index.counts([model_text(text) for text in normalized])
+        values = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
+        row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=matrix.shape[0]))
+        matrix.data = values / norms[row_of]  # idf > 0: a row with values has a norm
+        return matrix
+
+    def logits(self, vectors: sparse.csr_matrix) -> np.ndarray:
+        """The binary model's logit of each row of ``vectors``."""
+        return vectors @ self.coef + self.intercept
+
+    def type_scores_many(self, vectors: sparse.csr_matrix) -> list[dict[str, float]]:
+        """Fraud-type probabilities of each row ({} for a row without known features)."""
+        if not len(self.type_labels):
+            return [{} for _ in range(vectors.shape[0])]
+        raw = vectors @ self.type_coef + self.type_intercept
+        raw -= raw.max(axis=1, keepdims=True)
+        probs = np.exp(raw)
+        probs /= probs.sum(axis=1, keepdims=True)
+        empty = np.diff(vectors.indptr) == 0
+        return [
+            {}
+            if empty[i]
+            else {label: float(p) for label, p in zip(self.type_labels, row, strict=True)}
+            for i, row in enumerate(probs.tolist())
+        ]
 
     def risk(self, model_logit: float, rule_evidence: float, entity_evidence: float) -> float:
         z = (

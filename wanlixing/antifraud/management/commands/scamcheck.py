@@ -14,15 +14,27 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from wanlixing.antifraud.scam.checker import CheckInputError, scam_check, text_validate
+from wanlixing.antifraud.scam.checker import (
+    CheckInputError,
+    CheckResult,
+    scam_check,
+    scam_check_many,
+    text_validate,
+)
 from wanlixing.antifraud.scam.model import model_get
 from wanlixing.antifraud.selectors import redflag_ruleset
 
 logger = logging.getLogger(__name__)
+
+# Lines checked together (the model scores a batch at once); answers are written and
+# flushed after each batch. A batch never waits for lines that have not arrived.
+BATCH_LINES = 256
+READ_BYTES = 1 << 16
 
 
 def _error(id_: Any, code: str, message: str) -> str:
@@ -65,30 +77,84 @@ class Command(BaseCommand):
 
     def _jsonl(self, rules: Any, model: Any) -> None:
         write = sys.stdout.write
-        for line_no, raw in enumerate(sys.stdin.buffer, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                write(_error(line_no, "bad_encoding", "这一行不是 UTF-8 文字。") + "\n")
-                continue
-            try:
-                item = json.loads(line)
-            except ValueError:
-                write(_error(line_no, "bad_json", "这一行不是有效的 JSON。") + "\n")
-                continue
-            if not isinstance(item, dict):
-                write(_error(line_no, "bad_json", "每行应是一个 JSON 对象。") + "\n")
-                continue
-            id_ = item.get("id", line_no)
-            try:
-                text = text_validate(item.get("text"))
-                result = scam_check(text, rules=rules, model=model)
-            except CheckInputError as exc:
-                write(_error(id_, exc.code, exc.message) + "\n")
-                continue
-            except Exception:  # one bad line must not end a 10,000-line run
-                logger.exception("scamcheck failed on line %s", line_no)
-                write(_error(id_, "internal", "这一行检查时出错，已跳过。") + "\n")
-                continue
-            write(json.dumps({"id": id_, **result.as_cli()}, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+        line_no = 0
+        for batch in line_batches(sys.stdin.buffer):
+            out: list[str | None] = []
+            texts: list[tuple[int, Any, str]] = []  # (position in out, id, text)
+            for raw in batch:
+                line_no += 1
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    out.append(_error(line_no, "bad_encoding", "这一行不是 UTF-8 文字。"))
+                    continue
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    out.append(_error(line_no, "bad_json", "这一行不是有效的 JSON。"))
+                    continue
+                if not isinstance(item, dict):
+                    out.append(_error(line_no, "bad_json", "每行应是一个 JSON 对象。"))
+                    continue
+                id_ = item.get("id", line_no)
+                try:
+                    text = text_validate(item.get("text"))
+                except CheckInputError as exc:
+                    out.append(_error(id_, exc.code, exc.message))
+                    continue
+                texts.append((len(out), id_, text))
+                out.append(None)
+            for position, line in zip(
+                (p for p, _i, _t in texts), _check_lines(texts, rules, model), strict=True
+            ):
+                out[position] = line
+            write("".join(f"{line}\n" for line in out))
+            sys.stdout.flush()
+
+
+def line_batches(stream: BinaryIO) -> Iterator[list[bytes]]:
+    """Lines of ``stream`` (without their ``\\n``), in batches of at most ``BATCH_LINES``.
+
+    A batch holds the lines already available: it never waits for more input while
+    complete lines are there to answer, so a caller that writes one line and waits for
+    its answer gets it at once, and a file or a fast pipe is read in full batches.
+    """
+    # read1: what is there (one read of the pipe), never waiting to fill the size.
+    read = getattr(stream, "read1", stream.read)
+    pending: list[bytes] = []
+    while True:
+        chunk = read(READ_BYTES)
+        if not chunk:
+            break
+        pending.append(chunk)
+        if b"\n" not in chunk:
+            continue
+        lines = b"".join(pending).split(b"\n")
+        tail = lines.pop()  # the start of a line still arriving, or b""
+        pending = [tail] if tail else []
+        for start in range(0, len(lines), BATCH_LINES):
+            yield lines[start : start + BATCH_LINES]
+    if pending:
+        yield [b"".join(pending)]
+
+
+def _check_lines(texts: list[tuple[int, Any, str]], rules: Any, model: Any) -> list[str]:
+    """Output lines for valid texts: checked together, or one by one when that fails,
+    so that one line the checker cannot handle gives an ``internal`` error on its own."""
+    if not texts:
+        return []
+    try:
+        results = scam_check_many([t for _p, _i, t in texts], rules=rules, model=model)
+        return [_result(id_, result) for (_p, id_, _t), result in zip(texts, results, strict=True)]
+    except Exception:  # find the culprit below
+        if len(texts) == 1:
+            logger.exception("scamcheck failed on a line")
+            return [_error(texts[0][1], "internal", "这一行检查时出错，已跳过。")]
+    lines: list[str] = []
+    for item in texts:
+        lines.extend(_check_lines([item], rules, model))
+    return lines
+
+
+def _result(id_: Any, result: CheckResult) -> str:
+    return json.dumps({"id": id_, **result.as_cli()}, ensure_ascii=False)
