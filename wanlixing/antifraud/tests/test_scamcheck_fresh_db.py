@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,28 @@ def test_scamcheck_jsonl_works_without_a_migrated_database(runs, state):
         assert tables == {"unrelated"}
     else:  # no database yet: not even created
         assert (db.read_bytes() if db.exists() else None) == before
+
+
+@pytest.mark.slow
+def test_scamcheck_jsonl_answers_each_line_while_input_is_still_open(tmp_path):
+    """A caller may write a line and wait for its answer: lines are checked in batches,
+    but a batch never waits for lines that have not arrived, and answers are flushed."""
+    proc = _start(tmp_path, tmp_path / "fresh.sqlite3")
+    stdin, stdout = proc.stdin, proc.stdout
+    assert stdin is not None
+    assert stdout is not None
+    answers: list[dict] = []
+    try:
+        for line in LINES[:2]:
+            stdin.write(line.encode() + b"\n")
+            stdin.flush()
+            reader = threading.Thread(target=lambda: answers.append(json.loads(stdout.readline())))
+            reader.start()
+            reader.join(timeout=120)
+            assert not reader.is_alive(), "no answer while stdin stays open"
+    finally:
+        stdin.close()
+        proc.wait(timeout=60)
+    assert [a["id"] for a in answers] == ["s", "n"]
+    assert answers[0]["verdict"] == "fraud"
+    assert proc.returncode == 0
