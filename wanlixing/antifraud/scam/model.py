@@ -19,7 +19,6 @@ import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -94,38 +93,41 @@ class FeatureIndex:
     """
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
-        chars = sorted({c for term in vocabulary for c in _term_text(term)})
+        texts = [term[2:] if term.startswith("w:") else term for term in vocabulary]
+        chars = sorted(set("".join(texts)))
         self.codes: dict[str, int] = {c: i + 1 for i, c in enumerate(chars)}
         self.radix = len(chars) + 1
         self.features = len(vocabulary)
+        if self.radix**4 >= 2**63:
+            raise ValueError("too many distinct characters for 64-bit 4-gram keys")
         # Per n-gram length: sorted keys, and for each the column of the character
         # n-gram and of the dictionary word with that text (-1 when not a feature).
+        code = self.codes.__getitem__
+        radix = self.radix
         columns: dict[int, dict[int, list[int]]] = {n: {} for n in (1, 2, 3, 4)}
-        for term, column in vocabulary.items():
-            text = _term_text(term)
+        for (term, column), text in zip(vocabulary.items(), texts, strict=True):
             if len(text) not in columns:
                 continue
-            slot = columns[len(text)].setdefault(self._key(text), [-1, -1])
+            key = 0
+            for value in map(code, text):
+                key = key * radix + value
+            slot = columns[len(text)].setdefault(key, [-1, -1])
             slot[1 if term.startswith("w:") else 0] = column
         self.tables: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for n in (1, 2, 3, 4):
-            keys = sorted(columns[n])
-            pairs = np.array([columns[n][k] for k in keys], dtype=np.int64).reshape(-1, 2)
-            self.tables.append(
-                (np.array(keys, dtype=np.int64), pairs[:, 0].copy(), pairs[:, 1].copy())
-            )
+            keys = np.array(sorted(columns[n]), dtype=np.int64)
+            pairs = np.array([columns[n][k] for k in keys.tolist()], dtype=np.int64)
+            pairs = pairs.reshape(-1, 2)
+            self.tables.append((keys, pairs[:, 0].copy(), pairs[:, 1].copy()))
 
-    @staticmethod
-    def fits(vocabulary: dict[str, int]) -> bool:
-        """Whether 4-gram keys fit in 64 bits (fewer than ~55,000 distinct characters)."""
-        chars = {c for term in vocabulary for c in _term_text(term)}
-        return (len(chars) + 1) ** 4 < 2**63
-
-    def _key(self, text: str) -> int:
-        key = 0
-        for char in text:
-            key = key * self.radix + self.codes[char]
-        return key
+    @classmethod
+    def build(cls, vocabulary: dict[str, int]) -> FeatureIndex | None:
+        """The index, or None for a vocabulary of over ~55,000 distinct characters (its
+        4-gram keys would not fit in 64 bits; the model then works one text at a time)."""
+        try:
+            return cls(vocabulary)
+        except ValueError:
+            return None
 
     def counts(self, model_texts: Sequence[str]) -> sparse.csr_matrix:
         """Occurrence counts of the known features, one row per text."""
@@ -172,10 +174,6 @@ class FeatureIndex:
         return matrix
 
 
-def _term_text(term: str) -> str:
-    return term[2:] if term.startswith("w:") else term
-
-
 @dataclass(frozen=True)
 class ScamModel:
     vocabulary: dict[str, int]
@@ -191,6 +189,7 @@ class ScamModel:
     words: frozenset[str] = frozenset()
     idf_list: list[float] = field(default_factory=list)
     coef_list: list[float] = field(default_factory=list)
+    feature_index: FeatureIndex | None = None  # for ``vectors``; built by ``model_read``
 
     def counts(self, normalized: str) -> Counter[str]:
         """Feature counts, looking up only the words the model knows."""
@@ -228,10 +227,6 @@ class ScamModel:
         probs = np.exp(raw)
         probs /= probs.sum()
         return {label: float(p) for label, p in zip(self.type_labels, probs, strict=True)}
-
-    @cached_property
-    def feature_index(self) -> FeatureIndex | None:
-        return FeatureIndex(self.vocabulary) if FeatureIndex.fits(self.vocabulary) else None
 
     def vectors(self, normalized: Sequence[str]) -> sparse.csr_matrix:
         """L2-normalised sublinear TF-IDF rows of many normalised texts at once (the
@@ -308,10 +303,11 @@ def model_save(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) 
 def model_read(path: Path) -> ScamModel:
     with np.load(path, allow_pickle=False) as data:
         vocab_terms = [str(t) for t in data["vocabulary"]]
+        vocabulary = {t: i for i, t in enumerate(vocab_terms)}
         idf = data["idf"].astype(np.float64)
         coef = data["coef"].astype(np.float64)
         return ScamModel(
-            vocabulary={t: i for i, t in enumerate(vocab_terms)},
+            vocabulary=vocabulary,
             idf=idf,
             coef=coef,
             intercept=float(data["intercept"]),
@@ -324,6 +320,7 @@ def model_read(path: Path) -> ScamModel:
             words=frozenset(t[2:] for t in vocab_terms if t.startswith("w:")),
             idf_list=idf.tolist(),
             coef_list=coef.tolist(),
+            feature_index=FeatureIndex.build(vocabulary),
         )
 
 

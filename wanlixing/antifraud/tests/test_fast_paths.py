@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
 import re
 import sys
 import threading
+import unicodedata
 
 import pytest
 from django.core.management import call_command
 
 from wanlixing.antifraud.management.commands.scamcheck import BATCH_LINES, line_batches
-from wanlixing.antifraud.scam.checker import scam_check, scam_check_many
+from wanlixing.antifraud.scam.checker import (
+    _WORD_CHAR,
+    CONTROL_CHARS,
+    scam_check,
+    scam_check_many,
+)
 from wanlixing.antifraud.scam.normalize import normalize
 from wanlixing.antifraud.scam.prefilter import GramScreen, pattern_needles
 from wanlixing.antifraud.scam.rules import NEGATIVE_WINDOW, RuleSet, rule_build
@@ -107,7 +114,7 @@ def test_an_unscreenable_rule_still_fires():
 
 
 def test_batched_vectors_equal_the_one_text_computation(model, corpus_texts):
-    texts = [*corpus_texts[::7], "", "!!!", "abc", "网址0" * 40, "请把验证码告诉我"]
+    texts = [*corpus_texts[::14], "", "!!!", "abc", "网址0" * 40, "请把验证码告诉我"]
     vectors = model.vectors(texts)
     logits = model.logits(vectors)
     for row, text in enumerate(texts):
@@ -208,3 +215,24 @@ def test_a_line_the_checker_fails_on_gets_an_internal_error_alone(db, monkeypatc
     assert out[0]["verdict"] == "fraud"
     assert out[1]["error"]["code"] == "internal"
     assert out[2]["verdict"] == "safe"
+
+
+def test_control_character_pattern_is_category_cc_without_tab_and_newlines():
+    every = "".join(map(chr, range(0x110000)))
+    expected = {c for c in every if unicodedata.category(c) == "Cc"} - set("\t\n\r")
+    assert set(CONTROL_CHARS.findall(every)) == expected
+    assert len(expected) == 62
+
+
+def test_word_check_is_str_isalnum():
+    every = "".join(map(chr, range(0x110000)))
+    assert {m.group() for m in _WORD_CHAR.finditer(every)} == {c for c in every if c.isalnum()}
+
+
+def test_vectors_without_the_feature_index_are_the_same(model, corpus_texts):
+    texts = corpus_texts[:200]
+    plain = dataclasses.replace(model, feature_index=None)
+    assert model.feature_index is not None
+    fast, slow = model.vectors(texts), plain.vectors(texts)
+    assert fast.nnz == slow.nnz > 20 * len(texts)
+    assert abs(fast - slow).max() < 1e-12
