@@ -37,7 +37,7 @@ django.setup()
 
 import numpy as np  # noqa: E402
 
-from wanlixing.antifraud.scam.checker import scam_check  # noqa: E402
+from wanlixing.antifraud.scam.checker import scam_check_many  # noqa: E402
 from wanlixing.antifraud.scam.model import MODEL_PATH, model_read  # noqa: E402
 from wanlixing.antifraud.scam.training import (  # noqa: E402
     binary_metrics,
@@ -78,7 +78,7 @@ def main() -> None:
     rules = ruleset_from_yaml()
 
     def ours(texts):
-        results = [scam_check(t[:5000], rules=rules, model=model) for t in texts]
+        results = scam_check_many([t[:5000] for t in texts], rules=rules, model=model)
         strict = np.array([r.verdict != "safe" for r in results], dtype=int)
         return np.array([r.verdict == "fraud" for r in results], dtype=int), strict
 
