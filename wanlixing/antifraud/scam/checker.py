@@ -232,7 +232,7 @@ def scam_check_many(
             if risks[i] >= SUSPICIOUS_AT:
                 typed.append(row)
         if typed:
-            for row, scores in zip(typed, model.type_scores_many(vectors[typed]), strict=True):
+            for row, scores in zip(typed, model.type_scores_many(vectors, typed), strict=True):
                 type_scores[scored[row]] = scores
     model_logits = dict(zip(scored, logits, strict=True))
 

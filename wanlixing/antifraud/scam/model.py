@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from .normalize import model_text
 
@@ -81,15 +80,31 @@ def tokens(normalized: str, words: frozenset[str] | set[str] | None = None) -> C
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class Vectors:
+    """L2-normalised TF-IDF rows of several texts, as (row, column, value) triples
+    sorted by row, then column."""
+
+    count: int  # number of rows (texts)
+    rows: np.ndarray
+    columns: np.ndarray
+    values: np.ndarray
+
+    def row(self, i: int) -> tuple[list[int], list[float]]:
+        lo, hi = np.searchsorted(self.rows, [i, i + 1])
+        return self.columns[lo:hi].tolist(), self.values[lo:hi].tolist()
+
+
 class FeatureIndex:
     """The model's features found in many texts at once, with NumPy instead of dicts.
 
-    Every character of the vocabulary gets a small code (0 for characters the model
-    has never seen); an n-gram is the base-``radix`` number of its codes, so all the
-    1–4-grams of a batch of texts are computed with array arithmetic and looked up
-    in one sorted key table per length (``searchsorted``). Gives exactly the features
-    of ``tokens`` that the model knows: character 1–3-grams and dictionary words of
-    2–4 characters, each occurrence counted.
+    Every character of the vocabulary gets a code 1…radix−1 (0 for characters the
+    model has never seen); an n-gram is the base-``radix`` number of its codes, which
+    lies in [radix^(n−1), radix^n), so 1- to 4-grams never share a key. All n-grams of
+    a batch of texts are computed with array arithmetic and looked up in one sorted
+    key table (``searchsorted``). Gives exactly the features of ``tokens`` that the
+    model knows: character 1–3-grams and dictionary words of 2–4 characters, each
+    occurrence counted.
     """
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
@@ -100,25 +115,23 @@ class FeatureIndex:
         self.features = len(vocabulary)
         if self.radix**4 >= 2**63:
             raise ValueError("too many distinct characters for 64-bit 4-gram keys")
-        # Per n-gram length: sorted keys, and for each the column of the character
-        # n-gram and of the dictionary word with that text (-1 when not a feature).
+        # For each key: the column of the character n-gram and of the dictionary word
+        # with that text (-1 when it is not a feature).
         code = self.codes.__getitem__
         radix = self.radix
-        columns: dict[int, dict[int, list[int]]] = {n: {} for n in (1, 2, 3, 4)}
+        slots: dict[int, list[int]] = {}
         for (term, column), text in zip(vocabulary.items(), texts, strict=True):
-            if len(text) not in columns:
+            if not 1 <= len(text) <= 4:
                 continue
             key = 0
             for value in map(code, text):
                 key = key * radix + value
-            slot = columns[len(text)].setdefault(key, [-1, -1])
-            slot[1 if term.startswith("w:") else 0] = column
-        self.tables: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for n in (1, 2, 3, 4):
-            keys = np.array(sorted(columns[n]), dtype=np.int64)
-            pairs = np.array([columns[n][k] for k in keys.tolist()], dtype=np.int64)
-            pairs = pairs.reshape(-1, 2)
-            self.tables.append((keys, pairs[:, 0].copy(), pairs[:, 1].copy()))
+            slots.setdefault(key, [-1, -1])[1 if term.startswith("w:") else 0] = column
+        keys = sorted(slots)
+        pairs = np.array([slots[k] for k in keys], dtype=np.int64).reshape(-1, 2)
+        self.keys = np.array(keys, dtype=np.int64)
+        self.char_columns = pairs[:, 0].copy()
+        self.word_columns = pairs[:, 1].copy()
 
     @classmethod
     def build(cls, vocabulary: dict[str, int]) -> FeatureIndex | None:
@@ -129,9 +142,8 @@ class FeatureIndex:
         except ValueError:
             return None
 
-    def counts(self, model_texts: Sequence[str]) -> sparse.csr_matrix:
-        """Occurrence counts of the known features, one row per text."""
-        rows = len(model_texts)
+    def counts(self, model_texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, columns, counts) of the known features, sorted by row and column."""
         code = self.codes.get
         zero = repeat(0)
         codes: list[int] = []
@@ -141,37 +153,43 @@ class FeatureIndex:
             codes.append(0)  # a separator: no n-gram spans two texts
             lengths.append(len(text) + 1)
         chars = np.array(codes, dtype=np.int64)
-        owner = np.repeat(np.arange(rows), lengths)
-        found_rows: list[np.ndarray] = []
-        found_columns: list[np.ndarray] = []
-        keys = chars
-        valid = chars > 0
-        for n, (table, char_columns, word_columns) in enumerate(self.tables, 1):
-            if n > 1:
-                keys = keys[:-1] * self.radix + chars[n - 1 :]
-                valid = valid[:-1] & (chars[n - 1 :] > 0)
-            if not len(table) or not len(keys):
-                continue
-            wanted = keys[valid]
-            position = np.searchsorted(table, wanted)
-            position[position == len(table)] = 0
-            hit = table[position] == wanted
-            position = position[hit]
-            hit_rows = owner[: len(valid)][valid][hit]
-            for columns in (char_columns, word_columns):
-                column = columns[position]
-                known = column >= 0
-                found_rows.append(hit_rows[known])
-                found_columns.append(column[known])
-        matrix = sparse.csr_matrix(
-            (
-                np.ones(sum(len(r) for r in found_rows)),
-                (np.concatenate(found_rows), np.concatenate(found_columns)),
-            ),
-            shape=(rows, self.features),
+        owner = np.repeat(np.arange(len(model_texts), dtype=np.int64), lengths)
+        size = len(chars)
+        keys = [chars]
+        valid = [chars > 0]
+        key, ok = chars, valid[0]
+        for n in (2, 3, 4):
+            if size < n:
+                break
+            key = key[:-1] * self.radix + chars[n - 1 :]
+            ok = ok[:-1] & valid[0][n - 1 :]
+            keys.append(key)
+            valid.append(ok)
+        mask = np.concatenate(valid)
+        wanted = np.concatenate(keys)[mask]
+        rows = np.concatenate([owner[: len(k)] for k in keys])[mask]
+        position = np.searchsorted(self.keys, wanted)
+        position[position == len(self.keys)] = 0
+        hit = self.keys[position] == wanted
+        position, rows = position[hit], rows[hit]
+        char_columns = self.char_columns[position]
+        word_columns = self.word_columns[position]
+        is_char, is_word = char_columns >= 0, word_columns >= 0
+        found = np.concatenate(
+            [
+                rows[is_char] * self.features + char_columns[is_char],
+                rows[is_word] * self.features + word_columns[is_word],
+            ]
         )
-        matrix.sum_duplicates()
-        return matrix
+        found.sort()
+        if not len(found):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        starts = np.flatnonzero(np.concatenate([[True], found[1:] != found[:-1]]))
+        unique = found[starts]
+        counts = np.diff(np.append(starts, len(found)))
+        rows = unique // self.features
+        return rows, unique - rows * self.features, counts
 
 
 @dataclass(frozen=True)
@@ -228,47 +246,51 @@ class ScamModel:
         probs /= probs.sum()
         return {label: float(p) for label, p in zip(self.type_labels, probs, strict=True)}
 
-    def vectors(self, normalized: Sequence[str]) -> sparse.csr_matrix:
+    def vectors(self, normalized: Sequence[str]) -> Vectors:
         """L2-normalised sublinear TF-IDF rows of many normalised texts at once (the
-        same values as ``vectorize`` of ``counts``, in a sparse matrix)."""
+        same values as ``vectorize`` of ``counts`` of each)."""
         index = self.feature_index
         if index is None:  # an unusually wide alphabet: one text at a time
-            rows = [self.vectorize(self.counts(text)) for text in normalized]
-            indptr = np.cumsum([0, *(len(columns) for columns, _v in rows)])
-            return sparse.csr_matrix(
-                (
-                    np.array([v for _c, values in rows for v in values], dtype=np.float64),
-                    np.array([c for columns, _v in rows for c in columns], dtype=np.int64),
-                    indptr,
-                ),
-                shape=(len(rows), len(self.vocabulary)),
+            per_text = [self.vectorize(self.counts(text)) for text in normalized]
+            pairs = [sorted(zip(c, v, strict=True)) for c, v in per_text]
+            return Vectors(
+                count=len(per_text),
+                rows=np.repeat(np.arange(len(pairs)), [len(p) for p in pairs]),
+                columns=np.array([c for p in pairs for c, _v in p], dtype=np.int64),
+                values=np.array([v for p in pairs for _c, v in p], dtype=np.float64),
             )
-        matrix = index.counts([model_text(text) for text in normalized])
-        values = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
-        row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-        norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=matrix.shape[0]))
-        matrix.data = values / norms[row_of]  # idf > 0: a row with values has a norm
-        return matrix
+        rows, columns, counts = index.counts([model_text(text) for text in normalized])
+        values = (1.0 + np.log(counts)) * self.idf[columns]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(normalized)))
+        values /= norms[rows]  # idf > 0: a row with values has a norm
+        return Vectors(len(normalized), rows, columns, values)
 
-    def logits(self, vectors: sparse.csr_matrix) -> np.ndarray:
+    def logits(self, vectors: Vectors) -> np.ndarray:
         """The binary model's logit of each row of ``vectors``."""
-        return vectors @ self.coef + self.intercept
+        weights = vectors.values * self.coef[vectors.columns]
+        return np.bincount(vectors.rows, weights=weights, minlength=vectors.count) + self.intercept
 
-    def type_scores_many(self, vectors: sparse.csr_matrix) -> list[dict[str, float]]:
-        """Fraud-type probabilities of each row ({} for a row without known features)."""
-        if not len(self.type_labels):
-            return [{} for _ in range(vectors.shape[0])]
-        raw = vectors @ self.type_coef + self.type_intercept
+    def type_scores_many(self, vectors: Vectors, rows: Sequence[int]) -> list[dict[str, float]]:
+        """Fraud-type probabilities of the given rows ({} for a row without features)."""
+        if not len(self.type_labels) or not len(rows):
+            return [{} for _ in rows]
+        wanted = np.zeros(vectors.count, dtype=bool)
+        wanted[list(rows)] = True
+        keep = wanted[vectors.rows]
+        kept_rows = vectors.rows[keep]
+        if not len(kept_rows):
+            return [{} for _ in rows]
+        contributions = vectors.values[keep, None] * self.type_coef[vectors.columns[keep]]
+        starts = np.flatnonzero(np.concatenate([[True], kept_rows[1:] != kept_rows[:-1]]))
+        raw = np.add.reduceat(contributions, starts, axis=0) + self.type_intercept
         raw -= raw.max(axis=1, keepdims=True)
         probs = np.exp(raw)
         probs /= probs.sum(axis=1, keepdims=True)
-        empty = np.diff(vectors.indptr) == 0
-        return [
-            {}
-            if empty[i]
-            else {label: float(p) for label, p in zip(self.type_labels, row, strict=True)}
-            for i, row in enumerate(probs.tolist())
-        ]
+        by_row = {
+            row: {label: float(p) for label, p in zip(self.type_labels, values, strict=True)}
+            for row, values in zip(kept_rows[starts].tolist(), probs.tolist(), strict=True)
+        }
+        return [by_row.get(row, {}) for row in rows]
 
     def risk(self, model_logit: float, rule_evidence: float, entity_evidence: float) -> float:
         z = (

@@ -11,6 +11,7 @@ import sys
 import threading
 import unicodedata
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -114,30 +115,35 @@ def test_an_unscreenable_rule_still_fires():
 
 
 def test_batched_vectors_equal_the_one_text_computation(model, corpus_texts):
-    texts = [*corpus_texts[::14], "", "!!!", "abc", "网址0" * 40, "请把验证码告诉我"]
+    texts = [*corpus_texts[::14], "", "!!!", "abc", "网址0" * 40, "请把验证码告诉我", "a"]
     vectors = model.vectors(texts)
     logits = model.logits(vectors)
     for row, text in enumerate(texts):
         index, values = model.vectorize(model.counts(text))
-        got = vectors.getrow(row)
+        columns, got = vectors.row(row)
         expected = sorted(zip(index, values, strict=True))
-        pairs = sorted(zip(got.indices.tolist(), got.data.tolist(), strict=True))
-        assert [c for c, _v in pairs] == [c for c, _v in expected], text
-        assert [v for _c, v in pairs] == pytest.approx([v for _c, v in expected], abs=1e-12)
+        assert columns == [c for c, _v in expected], text
+        assert got == pytest.approx([v for _c, v in expected], abs=1e-12)
         assert logits[row] == pytest.approx(model.logit(index, values), abs=1e-12)
-    assert vectors.getrow(texts.index("")).nnz == 0
-    assert vectors.nnz > 50 * len(texts)  # the comparison covered real feature rows
+    assert vectors.row(texts.index("")) == ([], [])
+    assert len(vectors.values) > 50 * len(texts)  # the comparison covered real feature rows
+    single = model.vectors(["请把验证码告诉我"])
+    assert single.row(0)[0] == vectors.row(texts.index("请把验证码告诉我"))[0]
+    assert model.vectors([]).count == 0
 
 
 def test_batched_type_scores_equal_the_one_text_computation(model, corpus_texts):
     texts = [*corpus_texts[:300], "!!!"]
-    many = model.type_scores_many(model.vectors(texts))
-    for text, scores in zip(texts, many, strict=True):
-        expected = model.type_scores(*model.vectorize(model.counts(text)))
+    vectors = model.vectors(texts)
+    rows = [*range(0, len(texts), 2), len(texts) - 1]
+    many = model.type_scores_many(vectors, rows)
+    for row, scores in zip(rows, many, strict=True):
+        expected = model.type_scores(*model.vectorize(model.counts(texts[row])))
         assert scores.keys() == expected.keys()
         assert list(scores.values()) == pytest.approx(list(expected.values()), abs=1e-12)
     assert many[-1] == {}
     assert len(many[0]) == len(model.type_labels) > 3
+    assert model.type_scores_many(vectors, [len(texts) - 1]) == [{}]
 
 
 def test_checking_many_texts_equals_checking_each(rules, model):
@@ -230,9 +236,11 @@ def test_word_check_is_str_isalnum():
 
 
 def test_vectors_without_the_feature_index_are_the_same(model, corpus_texts):
-    texts = corpus_texts[:200]
+    texts = [*corpus_texts[:200], ""]
     plain = dataclasses.replace(model, feature_index=None)
     assert model.feature_index is not None
     fast, slow = model.vectors(texts), plain.vectors(texts)
-    assert fast.nnz == slow.nnz > 20 * len(texts)
-    assert abs(fast - slow).max() < 1e-12
+    assert fast.rows.tolist() == slow.rows.tolist()
+    assert fast.columns.tolist() == slow.columns.tolist()
+    assert len(fast.values) > 20 * len(texts)
+    assert np.abs(fast.values - slow.values).max() < 1e-12
