@@ -39,6 +39,11 @@ ENTRIES = 10_000
 QUERIES = 500
 
 
+def rss_now_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def pct(values: list[float], q: float) -> float:
     return round(float(np.percentile(np.asarray(values), q)), 1)
 
@@ -119,6 +124,7 @@ def main() -> None:
                 "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                 "index_build_s": round(build_seconds, 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "rss_mb": round(rss_now_mb(), 1),
             }
         )
     )
