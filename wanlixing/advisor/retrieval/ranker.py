@@ -97,7 +97,7 @@ class CollectionIndex:
             "c_tfidf": self.channels["c_tfidf"].scores(grams),
             "p_bm25": self.channels["p_bm25"].scores(pinyin_grams(q)),
         }
-        out["dense"] = self.vectors @ qvec
+        out["dense"] = dense.similarities(self.vectors, qvec)
         return out
 
     def entry_max(self, scores: np.ndarray) -> np.ndarray:
