@@ -19,12 +19,12 @@ from wanlixing.surveys.models import KnowledgeGain
 
 from .aggregates import (
     Filters,
-    aggregates_from_raw,
     campaign_months,
+    month_values,
     slice_filters,
     slice_key_for,
-    slice_keys,
 )
+from .columns import Columns, aggregates_from_columns, columns_load, slice_values
 from .figures import figures_compute
 from .models import FactRefresh, FactSlice, ReportFormat, ReportJob, ReportStatus
 from .narrative import METHODS, narrative_draft
@@ -45,10 +45,18 @@ def facts_refresh_request(*, campaign_id: int) -> None:
 
 
 def facts_refresh(*, campaign_id: int) -> int:
-    """Recompute the campaign's dashboard slices from the raw rows; returns how many."""
+    """Recompute the campaign's dashboard slices from one read of its rows; returns how many.
+
+    The rows are read once into columns (see ``columns``), every slice is computed from
+    them, and the columns are kept as a snapshot for combined filters on the dashboard.
+    """
     started = time.monotonic()
-    slices = slices_compute(campaign_id)
+    cols = columns_load(campaign_id)
     first, last = campaign_months(campaign_id)
+    slices = slices_compute(campaign_id, cols, first, last)
+    refreshed_at = timezone.now()
+    snapshot = snapshot_path(campaign_id, refreshed_at)
+    cols.save(snapshot)
     with transaction.atomic():
         FactSlice.objects.filter(campaign_id=campaign_id).delete()
         FactSlice.objects.bulk_create(
@@ -61,49 +69,76 @@ def facts_refresh(*, campaign_id: int) -> int:
         FactRefresh.objects.update_or_create(
             campaign_id=campaign_id,
             defaults={
-                "refreshed_at": timezone.now(),
+                "refreshed_at": refreshed_at,
                 "duration_ms": int((time.monotonic() - started) * 1000),
                 "first_month": first,
                 "last_month": last,
             },
         )
+    for older in snapshot.parent.glob(f"columns-{campaign_id}-*.npz"):
+        if older != snapshot:
+            older.unlink(missing_ok=True)
     cache.delete(f"insights:refresh:{campaign_id}")
     return len(slices)
 
 
-def slices_compute(campaign_id: int) -> dict[tuple[str, str], dict[str, Any]]:
+def slices_compute(
+    campaign_id: int, cols: Columns, first: dt.date | None, last: dt.date | None
+) -> dict[tuple[str, str], dict[str, Any]]:
     """Figures of the whole campaign and of every single filter value that has data."""
+    keys = [("", ""), *slice_values(cols), *(("month", m) for m in month_values(first, last))]
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for dim, value in slice_keys(campaign_id):
+    for dim, value in keys:
         filters = slice_filters(campaign_id, dim, value)
-        out[(dim, value)] = figures_compute(aggregates_from_raw(filters), filters)
+        out[(dim, value)] = figures_compute(aggregates_from_columns(cols, filters), filters)
     return out
+
+
+def snapshot_path(campaign_id: int, refreshed_at: dt.datetime) -> Path:
+    """Where a refresh keeps the campaign's columns (no names, codes or phones).
+
+    The name carries the refresh time, so a reader finds exactly the columns its slices
+    were computed from (or none, and computes live).
+    """
+    stamp = int(refreshed_at.timestamp() * 1_000_000)
+    return Path(settings.VAR_DIR) / "insights" / f"columns-{campaign_id}-{stamp}.npz"
+
+
+def figures_live(filters: Filters) -> dict[str, Any]:
+    """Figures computed now from the raw rows (exact)."""
+    if filters.campaign_id is None:
+        raise ValueError("figures need a campaign")
+    return figures_compute(
+        aggregates_from_columns(columns_load(filters.campaign_id), filters), filters
+    )
 
 
 def dashboard_figures(filters: Filters) -> tuple[dict[str, Any], dt.datetime | None]:
     """Figures for the dashboard and when they were computed.
 
     The whole campaign and any single filter come from the slices the refresh task
-    keeps; a combination of filters is computed from the raw tables now (exact, slower).
+    keeps; a combination of filters is computed from the columns snapshot the same task
+    saved (the same data as the slices), or from the raw rows when there is none yet.
     """
     state = None
     if filters.campaign_id is not None:
         state = FactRefresh.objects.filter(campaign_id=filters.campaign_id).first()
-    if state is not None and state.refreshed_at is not None:
-        key = slice_key_for(filters, first_month=state.first_month, last_month=state.last_month)
-        if key is not None:
-            row = (
-                FactSlice.objects.filter(
-                    campaign_id=state.campaign_id, dimension=key[0], value=key[1]
-                )
-                .values_list("figures", flat=True)
-                .first()
-            )
-            if row is not None:
-                return row, state.refreshed_at
-            if key != ("", ""):  # a value without data: the empty selection
-                return figures_compute(aggregates_from_raw(filters), filters), state.refreshed_at
-    return figures_compute(aggregates_from_raw(filters), filters), timezone.now()
+    if state is None or state.refreshed_at is None:
+        return figures_live(filters), timezone.now()
+    key = slice_key_for(filters, first_month=state.first_month, last_month=state.last_month)
+    if key is not None:
+        row = (
+            FactSlice.objects.filter(campaign_id=state.campaign_id, dimension=key[0], value=key[1])
+            .values_list("figures", flat=True)
+            .first()
+        )
+        if row is not None:
+            return row, state.refreshed_at
+    try:
+        cols = Columns.load(snapshot_path(state.campaign_id, state.refreshed_at))
+    except (OSError, ValueError, KeyError):  # no snapshot (yet) or an unreadable one
+        return figures_live(filters), timezone.now()
+    return figures_compute(aggregates_from_columns(cols, filters), filters), state.refreshed_at
 
 
 def campaign_report_data(*, campaign: Campaign, scope: frozenset[int] | None) -> dict[str, Any]:
@@ -113,7 +148,7 @@ def campaign_report_data(*, campaign: Campaign, scope: frozenset[int] | None) ->
     Contains no personal data: people appear only as counts.
     """
     filters = Filters(campaign_id=campaign.pk, scope=scope)
-    figures = figures_compute(aggregates_from_raw(filters), filters)
+    figures = figures_live(filters)
     cost = figures["cost"]
     if scope is None and campaign.budget is not None:
         cost["budget"] = float(campaign.budget)

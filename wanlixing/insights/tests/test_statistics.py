@@ -11,6 +11,7 @@ from wanlixing.insights.statistics import (
     paired_test,
     suppress,
     unpaired_test,
+    wilcoxon_signed_rank,
     wilson_interval,
 )
 
@@ -69,3 +70,20 @@ def test_no_variation_gives_no_test():
     result = paired_test(np.array([3, 3, 3]), mean_pre=50, mean_post=53)
     assert result.mean_diff == 3
     assert result.p_value is None
+
+
+@pytest.mark.parametrize(
+    "diffs",
+    [
+        [3, -1, 2, 2, 0, 5, -1, 4],  # ties and a zero: scipy's exact permutation test
+        [1, 1, 1, -2, 3, 3, 0, 0, 4, -4, 2, 5, 6],  # 13 values with ties: still exact
+        [7, -2, 3, 5, 1, 4, 6],  # no ties: scipy's exact distribution
+        [2, 2, -1, 3, 4, 1, 5, 2, 6, -3, 7, 8, 2, 9],  # 14 with ties: normal approximation
+    ],
+)
+def test_wilcoxon_signed_rank_equals_scipy(diffs):
+    d = np.array(diffs, dtype=float)
+    expected = stats.wilcoxon(d)
+    statistic, p_value = wilcoxon_signed_rank(d)
+    assert statistic == pytest.approx(expected.statistic)
+    assert p_value == pytest.approx(expected.pvalue, rel=1e-12)
