@@ -162,24 +162,27 @@ def columns_load(campaign_id: int) -> Columns:
         4,
     )
     measures = _fetch(
-        f"SELECT COALESCE(event_id, 0), {_case('audience', AUDIENCES)}, "  # noqa: S608
-        f"{_case('metric', ('', *METRIC_CODES))} - 1, value "
+        f"SELECT COALESCE(event_id, 0), 64 * {_case('audience', AUDIENCES)} "  # noqa: S608
+        f"+ {_case('metric', ('', *METRIC_CODES))}, value "
         f"FROM {_table(Measure)} WHERE campaign_id = %s",
         [campaign_id],
-        4,
+        3,
         dtype=np.float64,
     )
-    measures = measures[measures[:, 2] >= 0]  # metrics the figures don't know are not read
+    m_code = measures[:, 1].astype(np.int64)
+    known = (m_code % 64) > 0  # metrics the figures don't know are not read
+    m_ids, m_code, m_value = measures[known, 0].astype(np.int64), m_code[known], measures[known, 2]
 
-    wanted = np.unique(np.concatenate([regs[:, 0], kg[:, 0], measures[:, 0].astype(np.int64)]))
-    events = _events(campaign_id, wanted[wanted > 0])
-    ev_id = events["id"]
+    referenced = (regs[:, 0], kg[:, 0], m_ids)
+    events = _events(campaign_id, referenced)
+    # Event id → position in the event columns, by a lookup table (ids are dense enough).
+    top = max([int(ids.max()) for ids in referenced if ids.size] + [0])
+    lookup = np.full(top + 1, NO_EVENT, dtype=np.int64)
+    inside = events["id"] <= top
+    lookup[events["id"][inside]] = np.flatnonzero(inside)
 
     def index_of(ids: np.ndarray) -> np.ndarray:
-        pos = np.searchsorted(ev_id, ids)
-        pos = np.minimum(pos, max(len(ev_id) - 1, 0))
-        found = (ids > 0) & (ev_id[pos] == ids) if len(ev_id) else np.zeros(len(ids), bool)
-        return np.where(found, pos, NO_EVENT)
+        return lookup[ids]  # a missing event (id 0) maps to NO_EVENT
 
     person_ids, reg_person = np.unique(regs[:, 1], return_inverse=True)
     flags = regs[:, 2]
@@ -196,10 +199,10 @@ def columns_load(campaign_id: int) -> Columns:
         kg_audience=kg[:, 3].astype(np.int8),
         kg_pre=kg[:, 1].astype(np.int32),
         kg_post=kg[:, 2].astype(np.int32),
-        m_event=index_of(measures[:, 0].astype(np.int64)),
-        m_audience=measures[:, 1].astype(np.int8),
-        m_metric=measures[:, 2].astype(np.int8),
-        m_value=measures[:, 3],
+        m_event=index_of(m_ids),
+        m_audience=(m_code // 64).astype(np.int8),
+        m_metric=(m_code % 64 - 1).astype(np.int8),
+        m_value=m_value,
         **visits,
         people=len(person_ids),
     )
@@ -215,7 +218,7 @@ def _month_sql(column: str) -> str:
     return f"(CASE WHEN {column} IS NULL THEN -1 ELSE {value} END)"
 
 
-def _events(campaign_id: int, also: np.ndarray) -> dict[str, np.ndarray]:
+def _events(campaign_id: int, referenced: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
     """The campaign's events and any other event a row points to, sorted by id."""
     online = (
         f"(CASE WHEN setting = '{EventSetting.ONLINE.value}' "
@@ -230,7 +233,9 @@ def _events(campaign_id: int, also: np.ndarray) -> dict[str, np.ndarray]:
         f"materials_handed_out, online_views, attended_count FROM {_table(Event)} "
     )
     parts = [_fetch(select + "WHERE campaign_id = %s", [campaign_id], 10, np.float64)]
-    extra = np.setdiff1d(also, parts[0][:, 0].astype(np.int64))
+    own = parts[0][:, 0].astype(np.int64)
+    outside = [ids[(ids > 0) & ~np.isin(ids, own, kind="table")] for ids in referenced]
+    extra = np.unique(np.concatenate(outside))
     for start in range(0, len(extra), 900):  # rows pointing to another campaign's event
         ids = [int(i) for i in extra[start : start + 900]]
         marks = ", ".join(["%s"] * len(ids))
