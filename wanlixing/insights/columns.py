@@ -149,31 +149,38 @@ def columns_load(campaign_id: int) -> Columns:
     walk_in = f"(CASE WHEN source = '{RegistrationSource.WALK_IN.value}' THEN 4 ELSE 0 END)"
     campaign_events = f"SELECT id FROM {_table(Event)} WHERE campaign_id = %s"  # noqa: S608
     # Table names come from the models and codes from the choices: no user text in the SQL.
+    # Few values per row (each costs a Python object): small codes share an integer with
+    # the event id, as event_id * 2**k + code.
     regs = _fetch(
-        f"SELECT event_id, participant_id, {attended} + {online} + {walk_in} + 8 * {audience_reg} "  # noqa: S608
+        f"SELECT CAST(event_id AS BIGINT) * 1024 + {attended} + {online} + {walk_in} "  # noqa: S608
+        f"+ 8 * {audience_reg}, participant_id "
         f"FROM {_table(Registration)} WHERE event_id IN ({campaign_events})",
         [campaign_id],
-        3,
+        2,
     )
     kg = _fetch(
-        f"SELECT COALESCE(event_id, 0), COALESCE(pre_score, -1), COALESCE(post_score, -1), "  # noqa: S608
-        f"{_case('audience', AUDIENCES)} FROM {_table(KnowledgeGain)} WHERE campaign_id = %s",
+        f"SELECT CAST(COALESCE(event_id, 0) AS BIGINT) * 64 + {_case('audience', AUDIENCES)}, "  # noqa: S608
+        "CAST(COALESCE(pre_score, -1) + 1 AS BIGINT) * 65536 + COALESCE(post_score, -1) + 1 "
+        f"FROM {_table(KnowledgeGain)} WHERE campaign_id = %s",
         [campaign_id],
-        4,
+        2,
     )
     measures = _fetch(
-        f"SELECT COALESCE(event_id, 0), 64 * {_case('audience', AUDIENCES)} "  # noqa: S608
-        f"+ {_case('metric', ('', *METRIC_CODES))}, value "
+        f"SELECT CAST(COALESCE(event_id, 0) AS BIGINT) * 4096 "  # noqa: S608
+        f"+ 64 * {_case('audience', AUDIENCES)} + {_case('metric', ('', *METRIC_CODES))}, value "
         f"FROM {_table(Measure)} WHERE campaign_id = %s",
         [campaign_id],
-        3,
-        dtype=np.float64,
+        2,
+        dtype=np.float64,  # ids * 4096 stay exact below 2**53
     )
-    m_code = measures[:, 1].astype(np.int64)
-    known = (m_code % 64) > 0  # metrics the figures don't know are not read
-    m_ids, m_code, m_value = measures[known, 0].astype(np.int64), m_code[known], measures[known, 2]
+    packed = measures[:, 0].astype(np.int64)
+    known = (packed % 64) > 0  # metrics the figures don't know are not read
+    m_ids, m_code, m_value = packed[known] >> 12, packed[known] % 4096, measures[known, 1]
+    reg_ids, flags = regs[:, 0] >> 10, regs[:, 0] & 1023
+    kg_ids, kg_audience = kg[:, 0] >> 6, kg[:, 0] & 63
+    kg_pre, kg_post = (kg[:, 1] >> 16) - 1, (kg[:, 1] & 65535) - 1
 
-    referenced = (regs[:, 0], kg[:, 0], m_ids)
+    referenced = (reg_ids, kg_ids, m_ids)
     events = _events(campaign_id, referenced)
     # Event id → position in the event columns, by a lookup table (ids are dense enough).
     top = max([int(ids.max()) for ids in referenced if ids.size] + [0])
@@ -185,20 +192,19 @@ def columns_load(campaign_id: int) -> Columns:
         return lookup[ids]  # a missing event (id 0) maps to NO_EVENT
 
     person_ids, reg_person = np.unique(regs[:, 1], return_inverse=True)
-    flags = regs[:, 2]
     visits = _route_visits(campaign_id)
     return Columns(
         **{f"ev_{k}": v for k, v in events.items()},
-        reg_event=index_of(regs[:, 0]),
+        reg_event=index_of(reg_ids),
         reg_person=reg_person.astype(np.int64),
         reg_audience=(flags >> 3).astype(np.int8),
         reg_attended=(flags & 1).astype(bool),
         reg_online=(flags & 2).astype(bool),
         reg_walk_in=(flags & 4).astype(bool),
-        kg_event=index_of(kg[:, 0]),
-        kg_audience=kg[:, 3].astype(np.int8),
-        kg_pre=kg[:, 1].astype(np.int32),
-        kg_post=kg[:, 2].astype(np.int32),
+        kg_event=index_of(kg_ids),
+        kg_audience=kg_audience.astype(np.int8),
+        kg_pre=kg_pre.astype(np.int32),
+        kg_post=kg_post.astype(np.int32),
         m_event=index_of(m_ids),
         m_audience=(m_code // 64).astype(np.int8),
         m_metric=(m_code % 64 - 1).astype(np.int8),
