@@ -77,10 +77,6 @@ def _month_date(index: int) -> dt.date | None:
     return None if index < 0 else dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _city_number(code: str) -> int:
-    return int(code) if len(code) == 6 and code.isdigit() else -1
-
-
 @dataclass
 class Columns:
     """One campaign's rows. Events are every event a row points to (cancelled ones too)."""
