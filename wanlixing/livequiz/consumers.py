@@ -218,7 +218,7 @@ class PlayerSocket(Socket):
                 index=data.get("index"),
                 choice=data.get("choice"),
             )
-            self.reply(ack)
+            self.push(ack)
         else:
             raise live.LiveError("bad_action")
 

@@ -153,12 +153,15 @@ class Hub:
             self.spawn(self._finalise(key))
 
     async def _send_standings(self, key: str, players: list[tuple[int, Sink]]) -> None:
-        """Each local player's rank and score after a question closes or the game ends."""
-        for start in range(0, len(players), 2000):
-            chunk = players[start : start + 2000]
-            ranks = await live.standings(key, [n for n, _s in chunk])
-            for (_number, sink), (rank, score) in zip(chunk, ranks, strict=True):
-                sink.push(live.dumps({"type": "standing", "rank": rank, "score": score}))
+        """Each local player's rank and score after a question closes or the game ends:
+        one read of the whole board per worker, then a small frame per player."""
+        table = await live.rank_table(key)
+        for number, sink in players:
+            found = table.get(str(number))
+            if found is None:
+                sink.push('{"type":"standing","rank":null,"score":0}')
+            else:
+                sink.push(f'{{"type":"standing","rank":{found[0]},"score":{found[1]}}}')
 
     # -- ticker -------------------------------------------------------------------------
 
