@@ -154,13 +154,17 @@ async def team_board(game_key: str, state: dict[str, str]) -> list[dict[str, Any
     return board
 
 
-async def player_standing(game_key: str, number: int) -> tuple[int | None, int]:
+async def state_and_standing(
+    game_key: str, number: int
+) -> tuple[dict[str, str], tuple[int | None, int]]:
+    """The game's state and one player's rank and score, in one round trip."""
     keys = store.Keys(game_key)
     pipe = store.aclient().pipeline(transaction=False)
+    pipe.hgetall(keys.game)
     pipe.zrevrank(keys.scores, number)
     pipe.zscore(keys.scores, number)
-    rank, score = await pipe.execute()
-    return (None if rank is None else rank + 1), int(score or 0)
+    state, rank, score = await pipe.execute()
+    return state, ((None if rank is None else rank + 1), int(score or 0))
 
 
 async def rank_table(game_key: str) -> dict[str, tuple[int, int]]:
@@ -189,11 +193,19 @@ class LiveError(Exception):
 
 
 async def player_join(
-    *, game_key: str, nickname: str, folded: str, team: str, user_id: int | None, address: str
+    *,
+    game_key: str,
+    nickname: str,
+    folded: str,
+    team: str,
+    user_id: int | None,
+    address: str,
+    teams: list[str] | None = None,
 ) -> Joined:
-    """Add a new player (nickname already cleaned); LiveError on any refusal."""
-    state = await game_state(game_key)
-    teams = json.loads(state.get("teams") or "[]")
+    """Add a new player (nickname already cleaned); LiveError on any refusal. ``teams``:
+    the game's team names when the caller has already read them."""
+    if teams is None:
+        teams = json.loads((await game_state(game_key)).get("teams") or "[]")
     if teams:
         if not (team.isdigit() and 1 <= int(team) <= len(teams)):
             raise LiveError("bad_team")

@@ -102,11 +102,12 @@ def test_join_answer_duplicate_wrong_question_and_flush(organiser, org):
         closed = await expect(p, "closed")
         assert closed["answer"] == [1]
         assert "leaderboard" not in closed
+        # The phone's own place comes with the results, in the same frame.
+        assert (closed["rank"], closed["score"]) == (1, 1000)
         on_screen = await expect(h, "closed")
         assert on_screen["distribution"] == [0, 1, 0, 0]
         assert on_screen["leaderboard"][0]["nickname"] == "小王"
-        standing = await expect(p, "standing")
-        assert standing == {"type": "standing", "rank": 1, "score": 1000}
+        assert "rank" not in on_screen
         await p.send_json_to({"type": "answer", "index": 0, "choice": [1]})
         assert (await expect(p, "error"))["code"] == "closed"
         await p.disconnect()
@@ -411,6 +412,9 @@ def test_team_game_end_awards_points_and_counts_event_participants(organiser, or
         assert [t["name"] for t in ended["teams"]] == ["阳光社区", "实验小学"]
         assert ended["teams"][0]["average"] == 1000
         assert ended["leaderboard"][0]["nickname"] == "社区居民"
+        assert (ended["rank"], ended["score"]) == (1, 1000)
+        ended_b = await expect(b, "ended")
+        assert (ended_b["rank"], ended_b["score"]) == (2, 0)
         for comm in (a, b, bad, h):
             await comm.disconnect()
 
