@@ -681,7 +681,11 @@ def main() -> None:
         # The periodic job's work, done by hand so that the count below is complete.
         from wanlixing.livequiz.services import game_finalise
 
-        game_finalise(game_key=info["key"])
+        try:
+            game_finalise(game_key=info["key"])
+        except Exception:
+            server.kill()
+            raise
     stored = LiveAnswer.objects.filter(game=game).count()
 
     server.send_signal(signal.SIGINT)
