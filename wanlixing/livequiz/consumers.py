@@ -266,14 +266,17 @@ class PlayerSocket(Socket):
                 "token": joined.token,
             }
         )
-        await self.sync()
+        await self.sync(joined)
 
-    async def sync(self) -> None:
+    async def sync(self, joined: live.Joined) -> None:
         """Bring a (re)joined player to the current state of the game."""
         key, number = self.game_key, self.number
         assert key is not None
         assert number is not None
-        state, (rank, score) = await live.state_and_standing(key, number)
+        if joined.state is not None and joined.standing is not None:
+            state, (rank, score) = joined.state, joined.standing
+        else:
+            state, (rank, score) = await live.state_and_standing(key, number)
         status = state.get("status", "")
         index = int(state.get("qidx", -1))
         frame: dict[str, Any] = {

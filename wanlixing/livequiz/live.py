@@ -97,10 +97,23 @@ def question_public(q: dict[str, Any], total: int) -> dict[str, Any]:
     }
 
 
+_pins: dict[str, tuple[str, float]] = {}
+PIN_CACHE_SECONDS = 30
+
+
 async def game_key_for_pin(pin: str) -> str | None:
+    """The game of a PIN; remembered for a few seconds per process, so that thousands of
+    phones (re)connecting at once do not each ask Redis."""
     if not (isinstance(pin, str) and len(pin) == 6 and pin.isdigit()):
         return None
-    return await store.aclient().get(store.pin_key(pin))
+    now = time.monotonic()
+    found = _pins.get(pin)
+    if found is not None and found[1] > now:
+        return found[0]
+    key = await store.aclient().get(store.pin_key(pin))
+    if key is not None:
+        _pins[pin] = (key, now + PIN_CACHE_SECONDS)
+    return key
 
 
 async def game_state(game_key: str) -> dict[str, str]:
@@ -184,6 +197,9 @@ class Joined:
     token: str
     nickname: str
     team: str
+    # On a rejoin: the game's state and the player's (rank, score), read with the token.
+    state: dict[str, str] | None = None
+    standing: tuple[int | None, int] | None = None
 
 
 class LiveError(Exception):
@@ -245,17 +261,31 @@ async def player_join(
 
 
 async def player_rejoin(*, game_key: str, token: str) -> Joined:
+    """A player back with its device token; the game's state and the player's standing
+    come along (``Joined.state``, ``Joined.standing``) from the same script call."""
     if not isinstance(token, str) or not 10 <= len(token) <= 100:
         raise LiveError("token_unknown")
     keys = store.Keys(game_key)
     conn = store.aclient()
-    number = await conn.hget(keys.tokens, token_hash(token))
-    if number is None:
-        raise LiveError("token_unknown")
-    rec = json.loads(await conn.hget(keys.players, number) or "{}")
-    if rec.get("s") == "k":
-        raise LiveError("kicked")
-    return Joined(int(number), rec.get("s", "a"), token, rec.get("n", ""), rec.get("t", ""))
+    result = await store.scripts(conn).rejoin(
+        keys=[keys.tokens, keys.players, keys.game, keys.scores], args=[token_hash(token)]
+    )
+    if result[0] != "ok":
+        raise LiveError(result[0])
+    rec = json.loads(result[2])
+    flat = result[3]
+    state = dict(zip(flat[::2], flat[1::2], strict=True))
+    rank = int(result[4])
+    standing = (None if rank < 0 else rank + 1), int(float(result[5]))
+    return Joined(
+        int(result[1]),
+        rec.get("s", "a"),
+        token,
+        rec.get("n", ""),
+        rec.get("t", ""),
+        state,
+        standing,
+    )
 
 
 async def player_status_set(*, game_key: str, number: int, decision: str) -> str:
@@ -371,6 +401,7 @@ _batchers: dict[int, AnswerBatcher] = {}
 
 def reset_for_tests() -> None:
     _questions.clear()
+    _pins.clear()
     _batchers.clear()
     _ack_tails.clear()
 

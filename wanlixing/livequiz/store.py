@@ -120,6 +120,19 @@ redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(rec))
 return {'ok', rec.s}
 """
 
+# KEYS: tokens, players, game, scores   ARGV: token hash
+# A phone coming back: who it is, the game's state and its standing, in one round trip.
+REJOIN = """
+local number = redis.call('HGET', KEYS[1], ARGV[1])
+if not number then return {'token_unknown'} end
+local raw = redis.call('HGET', KEYS[2], number)
+if not raw then return {'token_unknown'} end
+if cjson.decode(raw).s == 'k' then return {'kicked'} end
+local rank = redis.call('ZREVRANK', KEYS[4], number)
+local score = redis.call('ZSCORE', KEYS[4], number)
+return {'ok', number, raw, redis.call('HGETALL', KEYS[3]), rank or -1, score or '0'}
+"""
+
 # KEYS: game, questions, players, answers(I), distribution(I), scores, correct counts,
 #       pending, team scores
 # ARGV: question index I, then player number and chosen "0,2" for each answer of a batch
@@ -378,6 +391,7 @@ class Scripts:
 
     def __init__(self, conn: Any) -> None:
         self.join = conn.register_script(JOIN)
+        self.rejoin = conn.register_script(REJOIN)
         self.player_status = conn.register_script(PLAYER_STATUS)
         self.answer = conn.register_script(ANSWER)
         self.control = conn.register_script(CONTROL)
