@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import json
 import multiprocessing as mp
@@ -53,93 +54,245 @@ def pct(values: list[float], p: float) -> float | None:
 
 
 # --- Simulated players (child processes) ----------------------------------------------
+#
+# Each client process runs thousands of players on one event loop. A player is a bare
+# asyncio Protocol speaking just enough RFC 6455 (handshake, masked text frames out,
+# unmasked text/close/ping frames in), driven by callbacks: no task, no queue and no
+# library object per socket, so the clients leave the shared cores to the server.
 
 
-async def play_one(
-    url: str, origin: str, name: str, stats: dict, think_max: float, stop_at: float
-) -> None:
-    import websockets
+class Stats:
+    def __init__(self) -> None:
+        self.joined = 0
+        self.sent = 0
+        self.acked = 0
+        self.ended = 0
+        self.ack_s: list[float] = []
+        self.rejoin_s: list[float] = []
+        self.question_at: dict[int, list[float]] = {}
+        self.errors: dict[str, int] = {}
+        self.disconnects: dict[str, int] = {}
+        self.connects = 0
 
-    token = None
-    disconnected_at = None
-    answered: set[int] = set()
-    tasks: set[asyncio.Future] = set()
-    while time.time() < stop_at:
+    def count(self, table: dict[str, int], key: str) -> None:
+        table[key] = table.get(key, 0) + 1
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def ws_frame(text: str) -> bytes:
+    """A masked client text frame."""
+    payload = text.encode()
+    n = len(payload)
+    if n < 126:
+        head = bytes((0x81, 0x80 | n))
+    elif n < 65536:
+        head = bytes((0x81, 0xFE)) + n.to_bytes(2, "big")
+    else:
+        head = bytes((0x81, 0xFF)) + n.to_bytes(8, "big")
+    mask = os.urandom(4)
+    repeated = (mask * (n // 4 + 1))[:n]
+    masked = (int.from_bytes(payload, "big") ^ int.from_bytes(repeated, "big")).to_bytes(n, "big")
+    return head + mask + masked
+
+
+class Player(asyncio.Protocol):
+    """One phone: joins, answers each question after a random think time, rejoins with
+    its device token (backoff with jitter) whenever the connection drops."""
+
+    def __init__(self, world: World, name: str) -> None:
+        self.world = world
+        self.name = name
+        self.token: str | None = None
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.upgraded = False
+        self.answered: set[int] = set()
+        self.pending: dict[int, float] = {}
+        self.lost_at: float | None = None
+        self.attempt = 0
+        self.finished = False
+        self.handle: asyncio.TimerHandle | None = None
+        self.connecting: asyncio.Future | None = None
+
+    # -- connection ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.connecting = asyncio.ensure_future(self._connect())
+
+    async def _connect(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            async with websockets.connect(
-                url, origin=origin, max_size=2**20, open_timeout=60, ping_interval=None
-            ) as ws:
-                hello = json.loads(await ws.recv())
-                assert hello["type"] == "hello"
-                if token:
-                    await ws.send(json.dumps({"type": "join", "token": token}))
-                else:
-                    await ws.send(json.dumps({"type": "join", "nickname": name}))
-                pending: dict[int, float] = {}
+            await asyncio.wait_for(
+                loop.create_connection(lambda: self, self.world.host, self.world.port), 30
+            )
+        except Exception as exc:
+            self.world.stats.count(self.world.stats.disconnects, "connect:" + type(exc).__name__)
+            self._retry()
 
-                async def answer(
-                    index: int, options: int, delay: float, pending: dict[int, float] = pending
-                ) -> None:
-                    await asyncio.sleep(delay)
-                    if index in answered:
-                        return
-                    answered.add(index)
-                    pending[index] = time.time()
-                    stats["sent"] += 1
-                    await ws.send(
-                        json.dumps(
-                            {
-                                "type": "answer",
-                                "index": index,
-                                "choice": [random.randrange(options)],
-                            }
-                        )
-                    )
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        self.transport = transport
+        self.buffer.clear()
+        self.upgraded = False
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write(
+            (
+                f"GET {self.world.path} HTTP/1.1\r\nHost: {self.world.host}:{self.world.port}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                f"Origin: {self.world.origin}\r\n\r\n"
+            ).encode()
+        )
 
-                async for raw in ws:
-                    frame = json.loads(raw)
-                    kind = frame["type"]
-                    if kind == "joined":
-                        if token is None:
-                            stats["joined"] += 1
-                        elif disconnected_at is not None:
-                            stats["rejoin_s"].append(time.time() - disconnected_at)
-                            disconnected_at = None
-                        token = frame["token"]
-                    elif kind == "question":
-                        q = frame["question"]
-                        stats["question_at"].setdefault(q["index"], []).append(time.time())
-                        later = answer(q["index"], len(q["options"]), random.random() * think_max)
-                        tasks.add(asyncio.ensure_future(later))
-                    elif kind == "state" and frame.get("question") and not frame.get("answered"):
-                        q = frame["question"]
-                        tasks.add(asyncio.ensure_future(answer(q["index"], len(q["options"]), 0.1)))
-                    elif kind == "ack":
-                        sent = pending.pop(frame["index"], None)
-                        if sent is not None:
-                            stats["ack_s"].append(time.time() - sent)
-                        stats["acked"] += 1
-                    elif kind == "error":
-                        stats["errors"][frame["code"]] = stats["errors"].get(frame["code"], 0) + 1
-                        if frame["code"] == "busy":
-                            # Nothing stored: send the unacknowledged answers again.
-                            for index in list(pending):
-                                pending.pop(index)
-                                answered.discard(index)
-                                retry = answer(index, 4, 0.5 + random.random())
-                                tasks.add(asyncio.ensure_future(retry))
-                        if frame["code"] in ("throttled", "full", "nickname_taken"):
-                            return
-                    elif kind == "ended":
-                        stats["ended"] += 1
-                        return
-            reason = "closed"
-        except Exception as exc:  # any failure: count it and reconnect like a phone would
-            reason = type(exc).__name__
-        stats["disconnects"][reason] = stats["disconnects"].get(reason, 0) + 1
-        if disconnected_at is None:
-            disconnected_at = time.time()
-        await asyncio.sleep(0.2 + random.random() * 0.8)
+    def connection_lost(self, exc) -> None:  # type: ignore[override]
+        self.transport = None
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
+        if self.finished or self.world.stopping:
+            return
+        reason = type(exc).__name__ if exc else "closed"
+        self.world.stats.count(self.world.stats.disconnects, reason)
+        if self.lost_at is None:
+            self.lost_at = time.time()
+        # Unacknowledged answers may be lost with the server: the rejoin's state frame
+        # tells whether they were stored, else they are sent again.
+        for index in self.pending:
+            self.answered.discard(index)
+        self.pending.clear()
+        self._retry()
+
+    def _retry(self) -> None:
+        if self.finished or self.world.stopping:
+            return
+        # Exponential backoff with full jitter: 0.1-0.25 s, then up to 0.5, 1, 2 s.
+        self.attempt += 1
+        cap = min(2.0, 0.25 * 2 ** (self.attempt - 1))
+        asyncio.get_running_loop().call_later(0.05 + random.random() * cap, self.start)
+
+    def send(self, frame: dict) -> None:
+        if self.transport is not None:
+            self.transport.write(ws_frame(json.dumps(frame)))
+
+    # -- incoming bytes -----------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buffer
+        buf += data
+        if not self.upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if not buf.startswith(b"HTTP/1.1 101"):
+                self.world.stats.count(self.world.stats.disconnects, "refused")
+                assert self.transport is not None
+                self.transport.close()
+                return
+            del buf[: end + 4]
+            self.upgraded = True
+        while len(buf) >= 2:
+            opcode = buf[0] & 0x0F
+            n = buf[1] & 0x7F
+            at = 2
+            if n == 126:
+                if len(buf) < 4:
+                    return
+                n, at = int.from_bytes(buf[2:4], "big"), 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return
+                n, at = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < at + n:
+                return
+            payload = bytes(buf[at : at + n])
+            del buf[: at + n]
+            if opcode == 1:
+                self.frame(json.loads(payload))
+            elif opcode == 8:
+                if self.transport is not None:
+                    self.transport.close()
+                return
+            elif opcode == 9 and self.transport is not None:
+                # Pong with the ping's payload (short: the server's pings carry 4 bytes).
+                self.transport.write(bytes((0x8A, 0x80 | len(payload))) + b"\0\0\0\0" + payload)
+
+    # -- the game -----------------------------------------------------------------------
+
+    def frame(self, frame: dict) -> None:
+        stats = self.world.stats
+        kind = frame["type"]
+        if kind == "hello":
+            stats.connects += 1
+            if self.token:
+                self.send({"type": "join", "token": self.token})
+            else:
+                self.send({"type": "join", "nickname": self.name})
+        elif kind == "joined":
+            self.attempt = 0
+            if self.token is None:
+                stats.joined += 1
+            elif self.lost_at is not None:
+                stats.rejoin_s.append(time.time() - self.lost_at)
+            self.lost_at = None
+            self.token = frame["token"]
+        elif kind == "question":
+            q = frame["question"]
+            stats.question_at.setdefault(q["index"], []).append(time.time())
+            think = min(self.world.think, max(0.0, q.get("remaining_ms", 20000) / 1000 - 1))
+            self._answer_later(q["index"], len(q["options"]), random.random() * think)
+        elif kind == "state" and frame.get("question") and not frame.get("answered"):
+            q = frame["question"]
+            self._answer_later(q["index"], len(q["options"]), 0.1 + random.random() * 0.5)
+        elif kind == "ack":
+            sent = self.pending.pop(frame["index"], None)
+            if sent is not None:
+                stats.ack_s.append(time.time() - sent)
+            stats.acked += 1
+        elif kind == "error":
+            code = frame["code"]
+            stats.count(stats.errors, code)
+            if code == "busy":
+                # Nothing stored: send the unacknowledged answers again.
+                for index in list(self.pending):
+                    self.pending.pop(index)
+                    self.answered.discard(index)
+                    self._answer_later(index, 4, 0.5 + random.random())
+            elif code in ("throttled", "full", "nickname_taken", "token_unknown"):
+                self.finished = True
+                if self.transport is not None:
+                    self.transport.close()
+        elif kind == "ended":
+            stats.ended += 1
+            self.finished = True
+            if self.transport is not None:
+                self.transport.close()
+
+    def _answer_later(self, index: int, options: int, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        self.handle = loop.call_later(delay, self._answer, index, options)
+
+    def _answer(self, index: int, options: int) -> None:
+        self.handle = None
+        if index in self.answered or self.transport is None:
+            return
+        self.answered.add(index)
+        self.pending[index] = time.time()
+        self.world.stats.sent += 1
+        self.send({"type": "answer", "index": index, "choice": [random.randrange(options)]})
+
+
+class World:
+    def __init__(self, url: str, origin: str, think: float) -> None:
+        rest = url.split("://", 1)[1]
+        hostport, _sep, path = rest.partition("/")
+        self.host, _sep, port = hostport.partition(":")
+        self.port = int(port or 80)
+        self.path = "/" + path
+        self.origin = origin
+        self.think = think
+        self.stats = Stats()
+        self.stopping = False
 
 
 def client_process(
@@ -152,40 +305,34 @@ def client_process(
         uvloop.install()
     except ImportError:
         pass
-    stats: dict = {
-        "joined": 0,
-        "sent": 0,
-        "acked": 0,
-        "ended": 0,
-        "ack_s": [],
-        "rejoin_s": [],
-        "question_at": {},
-        "errors": {},
-        "disconnects": {},
-    }
+    world = World(url, origin, think_max)
+    cpu0 = time.process_time()
 
     async def main() -> None:
-        stop_at = time.time() + 3600
-        tasks = []
-        for i in range(count):
-            tasks.append(
-                asyncio.ensure_future(
-                    play_one(url, origin, f"玩家{first + i}", stats, think_max, stop_at)
-                )
-            )
+        players = [Player(world, f"玩家{first + i}") for i in range(count)]
+        for p in players:
+            p.start()
             if ramp_s:
                 await asyncio.sleep(ramp_s / count)
-        gathered = asyncio.gather(*tasks, return_exceptions=True)
-        while not gathered.done() and not done.is_set():
+            else:
+                await asyncio.sleep(0)
+        while not done.is_set() and not all(p.finished for p in players):
             await asyncio.sleep(0.5)
         # The host has ended the game: players still reconnecting get a little longer.
-        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(gathered, timeout=20)
+        until = time.time() + 20
+        while time.time() < until and not all(p.finished for p in players):
+            await asyncio.sleep(0.5)
+        world.stopping = True
+        for p in players:
+            if p.transport is not None:
+                p.transport.close()
 
     try:
         asyncio.run(main())
     finally:
-        out.put(stats)
+        result = world.stats.as_dict()
+        result["cpu_s"] = time.process_time() - cpu0
+        out.put(result)
 
 
 # --- Server and game set-up -----------------------------------------------------------
@@ -276,6 +423,10 @@ def proc_cpu_rss(pids: list[int]) -> tuple[float, int]:
     return cpu, rss
 
 
+def server_cpu(server: subprocess.Popen) -> float:
+    return proc_cpu_rss([server.pid, *children_of(server.pid)])[0]
+
+
 def children_of(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -333,6 +484,7 @@ async def run_host(args, info: dict, base_ws: str, origin: str, server: subproce
             await asyncio.sleep(0.2)
 
     keeper = asyncio.ensure_future(keep_connected())
+    started_at = time.time()
     deadline = time.time() + args.join_timeout
     last_report = 0.0
     while time.time() < deadline and counts.get("players", 0) < args.players:
@@ -341,7 +493,9 @@ async def run_host(args, info: dict, base_ws: str, origin: str, server: subproce
             last_report = time.time()
             print(f"joined {counts.get('players', 0)}", file=sys.stderr, flush=True)
     result["joined_by_host_count"] = counts.get("players", 0)
+    result["join_wall_s"] = time.time() - started_at
     await asyncio.sleep(1)
+    result["cpu_at_first_question"] = server_cpu(server)
     for index in range(args.questions):
         marks[index] = time.time()
         await send({"type": "start" if index == 0 else "next"})
@@ -366,6 +520,8 @@ async def run_host(args, info: dict, base_ws: str, origin: str, server: subproce
         await send({"type": "close"})
         await asyncio.sleep(args.results_pause)
         print(f"question {index + 1} done", file=sys.stderr, flush=True)
+    result["cpu_after_last_question"] = server_cpu(server)
+    result["questions_wall_s"] = time.time() - marks[0]
     await send({"type": "end"})
     await asyncio.sleep(2)
     keeper.cancel()
@@ -390,6 +546,7 @@ def main() -> None:
     parser.add_argument("--results-pause", type=float, default=2.0)
     args = parser.parse_args()
     raise_nofile()
+    load_at_start = os.getloadavg()
 
     db_url, is_pg = database_url()
     prefix = f"wlx-bench-{os.getpid()}"
@@ -524,7 +681,11 @@ def main() -> None:
         # The periodic job's work, done by hand so that the count below is complete.
         from wanlixing.livequiz.services import game_finalise
 
-        game_finalise(game_key=info["key"])
+        try:
+            game_finalise(game_key=info["key"])
+        except Exception:
+            server.kill()
+            raise
     stored = LiveAnswer.objects.filter(game=game).count()
 
     server.send_signal(signal.SIGINT)
@@ -553,6 +714,10 @@ def main() -> None:
             fanout.append(max(times) - mark)
             reached.append(len(times))
     cpu = cpu_end - cpu_start
+    cpu_join = host_result["cpu_at_first_question"] - cpu_start
+    cpu_questions = host_result["cpu_after_last_question"] - host_result["cpu_at_first_question"]
+    per_question = cpu_questions / args.questions
+    client_cpu = sum(r["cpu_s"] for r in results)
     figures = {
         "bench": "livequiz",
         "players": args.players,
@@ -577,10 +742,18 @@ def main() -> None:
         "finalised_by_workers": finalised,
         "server_cpu_s": round(cpu, 1),
         "server_cpu_pct_of_wall": round(100 * cpu / game_wall, 1),
+        "server_cpu_join_s": round(cpu_join, 1),
+        "server_cpu_join_ms_per_player": round(1000 * cpu_join / args.players, 2),
+        "server_cpu_per_question_s": round(per_question, 2),
+        "server_cpu_per_question_per_1000_players_s": round(per_question * 1000 / args.players, 3),
+        "join_wall_s": round(host_result["join_wall_s"], 1),
+        "client_cpu_s": round(client_cpu, 1),
+        "client_connects": sum(r["connects"] for r in results),
         "server_peak_rss_mb": round(peak_rss / 2**20, 1),
         "redis_cpu_s": round(redis_cpu1 - redis_cpu0, 1),
         "wall_s": round(game_wall, 1),
         "load_average_1m": os.getloadavg()[0],
+        "load_average_at_start": load_at_start,
         "cpus": os.cpu_count(),
         "errors": errors,
         "disconnects": disconnects,

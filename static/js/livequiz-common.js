@@ -23,7 +23,7 @@
   /* handlers: open(socket), frame(data), closed(code) -> false to stop reconnecting */
   LQ.connect = function (path, handlers) {
     var proto = location.protocol === "https:" ? "wss://" : "ws://";
-    var delay = 500;
+    var delay = 250;
     var state = { socket: null, stopped: false };
     state.send = function (frame) {
       if (state.socket && state.socket.readyState === 1) {
@@ -36,7 +36,7 @@
     function open() {
       var socket = new WebSocket(proto + location.host + path);
       state.socket = socket;
-      socket.onopen = function () { delay = 500; if (handlers.open) { handlers.open(state); } };
+      socket.onopen = function () { delay = 250; if (handlers.open) { handlers.open(state); } };
       socket.onmessage = function (event) {
         var data;
         try { data = JSON.parse(event.data); } catch (e) { return; }
@@ -45,9 +45,10 @@
       socket.onclose = function (event) {
         var again = handlers.closed ? handlers.closed(event.code, state) : true;
         if (again !== false && !state.stopped) {
-          // Jitter spreads thousands of phones reconnecting after a server restart.
-          setTimeout(open, delay + Math.random() * delay);
-          delay = Math.min(delay * 2, 8000);
+          // Jitter spreads thousands of phones reconnecting after a server restart;
+          // the short cap brings a phone back within seconds once a server answers.
+          setTimeout(open, delay / 2 + Math.random() * delay);
+          delay = Math.min(delay * 2, 4000);
         }
       };
     }

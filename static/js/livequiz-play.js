@@ -75,6 +75,14 @@
     LQ.text("lq-explanation", explanation || "");
   }
 
+  /* closed and ended frames carry this player's own rank and score */
+  function standing(data) {
+    if (data.score === undefined) { return; }
+    LQ.text("lq-score", String(data.score));
+    LQ.text("lq-rank", data.rank ? String(data.rank) : "-");
+    LQ.show("lq-standing", true);
+  }
+
   function board(list, id) {
     var ol = LQ.$(id);
     LQ.clear(ol);
@@ -135,16 +143,13 @@
           }
           LQ.show("lq-options", true);
           status(data.last ? t("last-closed") : t("closed"));
-          break;
-        case "standing":
-          LQ.text("lq-score", String(data.score));
-          LQ.text("lq-rank", data.rank ? String(data.rank) : "-");
-          LQ.show("lq-standing", true);
+          standing(data);
           break;
         case "paused": timer.stop(); status(t("paused")); break;
         case "resumed": timer.start(data.remaining_ms); status(t("resumed")); break;
         case "ended":
           finished = true; timer.stop();
+          standing(data);
           board(data.leaderboard, "lq-final-board");
           sections(["lq-final"]);
           status(t("ended"));

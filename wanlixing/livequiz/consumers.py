@@ -178,6 +178,7 @@ class PlayerSocket(Socket):
     """/ws/live/play/<pin>/: join or rejoin, then answer."""
 
     status = ""
+    teams: list[str] | None = None
 
     def push(self, text: str) -> None:
         if text.startswith('{"type":"approved"'):
@@ -194,11 +195,12 @@ class PlayerSocket(Socket):
     async def opened(self) -> None:
         assert self.pin_game is not None
         state = await live.game_state(self.pin_game)
+        self.teams = json.loads(state.get("teams") or "[]")
         self.reply(
             {
                 "type": "hello",
                 "title": state.get("title", ""),
-                "teams": json.loads(state.get("teams") or "[]"),
+                "teams": self.teams,
                 "status": state.get("status", ""),
             }
         )
@@ -218,7 +220,7 @@ class PlayerSocket(Socket):
                 index=data.get("index"),
                 choice=data.get("choice"),
             )
-            self.reply(ack)
+            self.push(ack)
         else:
             raise live.LiveError("bad_action")
 
@@ -246,6 +248,7 @@ class PlayerSocket(Socket):
                 team=str(team) if team is not None else "",
                 user_id=user_id,
                 address=scope_address(self.scope),
+                teams=self.teams,
             )
         self.number = joined.number
         self.status = joined.status
@@ -263,16 +266,18 @@ class PlayerSocket(Socket):
                 "token": joined.token,
             }
         )
-        await self.sync()
+        await self.sync(joined)
 
-    async def sync(self) -> None:
+    async def sync(self, joined: live.Joined) -> None:
         """Bring a (re)joined player to the current state of the game."""
         key, number = self.game_key, self.number
         assert key is not None
         assert number is not None
-        state = await live.game_state(key)
+        if joined.state is not None and joined.standing is not None:
+            state, (rank, score) = joined.state, joined.standing
+        else:
+            state, (rank, score) = await live.state_and_standing(key, number)
         status = state.get("status", "")
-        rank, score = await live.player_standing(key, number)
         index = int(state.get("qidx", -1))
         frame: dict[str, Any] = {
             "type": "state",

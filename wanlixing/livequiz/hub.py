@@ -145,20 +145,28 @@ class Hub:
             if to == "all":
                 sink.push(text)
         players = list(room.players.items())
-        for _number, sink in players:
-            sink.push(text)
-        if '"type":"closed"' in text[:20] or '"type":"ended"' in text[:20]:
-            await self._send_standings(key, players)
-        if '"type":"ended"' in text[:20]:
+        if text.startswith(('{"type":"closed"', '{"type":"ended"')):
+            await self._send_with_standing(key, text, players)
+        else:
+            for _number, sink in players:
+                sink.push(text)
+        if text.startswith('{"type":"ended"'):
             self.spawn(self._finalise(key))
 
-    async def _send_standings(self, key: str, players: list[tuple[int, Sink]]) -> None:
-        """Each local player's rank and score after a question closes or the game ends."""
-        for start in range(0, len(players), 2000):
-            chunk = players[start : start + 2000]
-            ranks = await live.standings(key, [n for n, _s in chunk])
-            for (_number, sink), (rank, score) in zip(chunk, ranks, strict=True):
-                sink.push(live.dumps({"type": "standing", "rank": rank, "score": score}))
+    async def _send_with_standing(
+        self, key: str, text: str, players: list[tuple[int, Sink]]
+    ) -> None:
+        """A question's results (or the final board) with each local player's own rank
+        and score added: one read of the whole board per worker, no JSON encoding per
+        player, one frame per player."""
+        table = await live.rank_table(key)
+        head = text[:-1]
+        for number, sink in players:
+            found = table.get(str(number))
+            if found is None:
+                sink.push(head + ',"rank":null,"score":0}')
+            else:
+                sink.push(f'{head},"rank":{found[0]},"score":{found[1]}}}')
 
     # -- ticker -------------------------------------------------------------------------
 

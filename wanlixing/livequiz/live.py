@@ -8,6 +8,7 @@ by each worker's hub (``hub.py``).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import secrets
@@ -96,10 +97,23 @@ def question_public(q: dict[str, Any], total: int) -> dict[str, Any]:
     }
 
 
+_pins: dict[str, tuple[str, float]] = {}
+PIN_CACHE_SECONDS = 30
+
+
 async def game_key_for_pin(pin: str) -> str | None:
+    """The game of a PIN; remembered for a few seconds per process, so that thousands of
+    phones (re)connecting at once do not each ask Redis."""
     if not (isinstance(pin, str) and len(pin) == 6 and pin.isdigit()):
         return None
-    return await store.aclient().get(store.pin_key(pin))
+    now = time.monotonic()
+    found = _pins.get(pin)
+    if found is not None and found[1] > now:
+        return found[0]
+    key = await store.aclient().get(store.pin_key(pin))
+    if key is not None:
+        _pins[pin] = (key, now + PIN_CACHE_SECONDS)
+    return key
 
 
 async def game_state(game_key: str) -> dict[str, str]:
@@ -153,27 +167,24 @@ async def team_board(game_key: str, state: dict[str, str]) -> list[dict[str, Any
     return board
 
 
-async def player_standing(game_key: str, number: int) -> tuple[int | None, int]:
+async def state_and_standing(
+    game_key: str, number: int
+) -> tuple[dict[str, str], tuple[int | None, int]]:
+    """The game's state and one player's rank and score, in one round trip."""
     keys = store.Keys(game_key)
     pipe = store.aclient().pipeline(transaction=False)
+    pipe.hgetall(keys.game)
     pipe.zrevrank(keys.scores, number)
     pipe.zscore(keys.scores, number)
-    rank, score = await pipe.execute()
-    return (None if rank is None else rank + 1), int(score or 0)
+    state, rank, score = await pipe.execute()
+    return state, ((None if rank is None else rank + 1), int(score or 0))
 
 
-async def standings(game_key: str, numbers: list[int]) -> list[tuple[int | None, int]]:
-    """Rank and score of many players in one round trip."""
-    keys = store.Keys(game_key)
-    pipe = store.aclient().pipeline(transaction=False)
-    for n in numbers:
-        pipe.zrevrank(keys.scores, n)
-        pipe.zscore(keys.scores, n)
-    raw = await pipe.execute()
-    return [
-        ((None if raw[i] is None else raw[i] + 1), int(raw[i + 1] or 0))
-        for i in range(0, len(raw), 2)
-    ]
+async def rank_table(game_key: str) -> dict[str, tuple[int, int]]:
+    """Rank (as ZREVRANK + 1) and score of every active player, in one call: a worker
+    reads it once per question and tells each of its own players their place."""
+    pairs = await store.aclient().zrevrange(store.Keys(game_key).scores, 0, -1, withscores=True)
+    return {number: (rank, int(score)) for rank, (number, score) in enumerate(pairs, 1)}
 
 
 # --- Players -----------------------------------------------------------------------------
@@ -186,6 +197,9 @@ class Joined:
     token: str
     nickname: str
     team: str
+    # On a rejoin: the game's state and the player's (rank, score), read with the token.
+    state: dict[str, str] | None = None
+    standing: tuple[int | None, int] | None = None
 
 
 class LiveError(Exception):
@@ -195,11 +209,19 @@ class LiveError(Exception):
 
 
 async def player_join(
-    *, game_key: str, nickname: str, folded: str, team: str, user_id: int | None, address: str
+    *,
+    game_key: str,
+    nickname: str,
+    folded: str,
+    team: str,
+    user_id: int | None,
+    address: str,
+    teams: list[str] | None = None,
 ) -> Joined:
-    """Add a new player (nickname already cleaned); LiveError on any refusal."""
-    state = await game_state(game_key)
-    teams = json.loads(state.get("teams") or "[]")
+    """Add a new player (nickname already cleaned); LiveError on any refusal. ``teams``:
+    the game's team names when the caller has already read them."""
+    if teams is None:
+        teams = json.loads((await game_state(game_key)).get("teams") or "[]")
     if teams:
         if not (team.isdigit() and 1 <= int(team) <= len(teams)):
             raise LiveError("bad_team")
@@ -239,17 +261,31 @@ async def player_join(
 
 
 async def player_rejoin(*, game_key: str, token: str) -> Joined:
+    """A player back with its device token; the game's state and the player's standing
+    come along (``Joined.state``, ``Joined.standing``) from the same script call."""
     if not isinstance(token, str) or not 10 <= len(token) <= 100:
         raise LiveError("token_unknown")
     keys = store.Keys(game_key)
     conn = store.aclient()
-    number = await conn.hget(keys.tokens, token_hash(token))
-    if number is None:
-        raise LiveError("token_unknown")
-    rec = json.loads(await conn.hget(keys.players, number) or "{}")
-    if rec.get("s") == "k":
-        raise LiveError("kicked")
-    return Joined(int(number), rec.get("s", "a"), token, rec.get("n", ""), rec.get("t", ""))
+    result = await store.scripts(conn).rejoin(
+        keys=[keys.tokens, keys.players, keys.game, keys.scores], args=[token_hash(token)]
+    )
+    if result[0] != "ok":
+        raise LiveError(result[0])
+    rec = json.loads(result[2])
+    flat = result[3]
+    state = dict(zip(flat[::2], flat[1::2], strict=True))
+    rank = int(result[4])
+    standing = (None if rank < 0 else rank + 1), int(float(result[5]))
+    return Joined(
+        int(result[1]),
+        rec.get("s", "a"),
+        token,
+        rec.get("n", ""),
+        rec.get("t", ""),
+        state,
+        standing,
+    )
 
 
 async def player_status_set(*, game_key: str, number: int, decision: str) -> str:
@@ -288,42 +324,128 @@ def choice_normalise(raw: Any, question: dict[str, Any]) -> str:
     return ",".join(str(c) for c in chosen)
 
 
-async def answer_submit(*, game_key: str, number: int, index: Any, choice: Any) -> dict[str, Any]:
-    """Check and store one answer atomically; the returned ack is sent only after that."""
+class AnswerBatcher:
+    """Per event loop: answers to the same question that arrive within ``window``
+    seconds go to the store as one script call (one Redis round trip for all of them).
+
+    Each caller still waits for its own answer's result, so an ack is only ever sent
+    after the answer is stored; a failed call fails every answer of its batch (the
+    phones get ``busy`` and send again)."""
+
+    def __init__(self, window: float) -> None:
+        self.window = window
+        self.waiting: dict[tuple[str, int], list[tuple[str, str, asyncio.Future[Any]]]] = {}
+        self.running: set[asyncio.Task[None]] = set()
+
+    async def submit(self, game_key: str, index: int, number: int, chosen: str) -> list[Any]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        batch_key = (game_key, index)
+        batch = self.waiting.get(batch_key)
+        if batch is None:
+            batch = self.waiting[batch_key] = []
+            loop.call_later(self.window, self._start, batch_key)
+        batch.append((str(number), chosen, future))
+        if len(batch) >= ANSWER_BATCH_MAX:
+            self._start(batch_key)
+        return await future
+
+    def _start(self, batch_key: tuple[str, int]) -> None:
+        batch = self.waiting.pop(batch_key, None)
+        if batch:
+            task = asyncio.ensure_future(self._store(batch_key, batch))
+            self.running.add(task)
+            task.add_done_callback(self.running.discard)
+
+    async def _store(
+        self, batch_key: tuple[str, int], batch: list[tuple[str, str, asyncio.Future[Any]]]
+    ) -> None:
+        game_key, index = batch_key
+        keys = store.Keys(game_key)
+        conn = store.aclient()
+        args = [str(index)]
+        for number, chosen, _future in batch:
+            args += [number, chosen]
+        try:
+            results = await store.scripts(conn).answer(
+                keys=[
+                    keys.game,
+                    keys.questions,
+                    keys.players,
+                    keys.answers(index),
+                    keys.distribution(index),
+                    keys.scores,
+                    keys.correct,
+                    keys.pending,
+                    keys.team_scores,
+                ],
+                args=args,
+            )
+        except BaseException as exc:
+            for _number, _chosen, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for (_number, _chosen, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+
+# An answer waits at most this long for others to share its Redis call.
+ANSWER_BATCH_SECONDS = 0.003
+ANSWER_BATCH_MAX = 500
+_batchers: dict[int, AnswerBatcher] = {}
+
+
+def reset_for_tests() -> None:
+    _questions.clear()
+    _pins.clear()
+    _batchers.clear()
+    _ack_tails.clear()
+
+
+def batcher() -> AnswerBatcher:
+    loop = asyncio.get_running_loop()
+    found = _batchers.get(id(loop))
+    if found is None:
+        found = _batchers[id(loop)] = AnswerBatcher(ANSWER_BATCH_SECONDS)
+    return found
+
+
+_ack_tails: dict[tuple[str, int], str] = {}
+
+
+def _ack_tail(game_key: str, question: dict[str, Any]) -> str:
+    """The end of every ack to a question (right options and explanation), encoded once."""
+    found = _ack_tails.get((game_key, question["i"]))
+    if found is None:
+        tail = {
+            "answer": [int(c) for c in question["c"].split(",")],
+            "explanation": question["x"],
+        }
+        found = _ack_tails[(game_key, question["i"])] = dumps(tail)[1:]
+    return found
+
+
+async def answer_submit(*, game_key: str, number: int, index: Any, choice: Any) -> str:
+    """Check and store one answer atomically; returns the ack frame (JSON text), which is
+    only built once the store has taken the answer."""
     qs = await questions(game_key)
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(qs):
         raise LiveError("wrong_question")
     question = qs[index]
     chosen = choice_normalise(choice, question)
-    keys = store.Keys(game_key)
-    conn = store.aclient()
-    result = await store.scripts(conn).answer(
-        keys=[
-            keys.game,
-            keys.questions,
-            keys.players,
-            keys.answers(index),
-            keys.distribution(index),
-            keys.scores,
-            keys.correct,
-            keys.pending,
-            keys.team_scores,
-        ],
-        args=[str(number), str(index), chosen],
-    )
+    result = await batcher().submit(game_key, index, number, chosen)
     if result[0] != "ok":
         raise LiveError(result[0])
-    correct = result[1] == 1
-    return {
-        "type": "ack",
-        "index": index,
-        "correct": correct,
-        "points": int(result[2]),
-        "elapsed_ms": int(result[3]),
-        "score": int(float(result[4])),
-        "answer": [int(c) for c in question["c"].split(",")],
-        "explanation": question["x"],
-    }
+    correct = "true" if result[1] == 1 else "false"
+    return (
+        f'{{"type":"ack","index":{index},"correct":{correct},"points":{int(result[2])},'
+        f'"elapsed_ms":{int(result[3])},"score":{int(float(result[4]))},'
+        + _ack_tail(game_key, question)
+    )
 
 
 async def own_answer(game_key: str, number: int, index: int) -> dict[str, Any] | None:

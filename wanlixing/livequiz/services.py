@@ -187,16 +187,24 @@ class FlushResult:
 _RELEASE = (
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 )
+_RENEW = (
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+    "return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0"
+)
+# The flush lock lapses this long after its holder's last sign of life, so a worker that
+# dies in the middle of a flush holds up the others (and the game's end) only briefly.
+FLUSH_LOCK_SECONDS = 20
 
 
 def _when(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
-def _flush_players(conn, keys: store.Keys, game: Game) -> int:
+def _flush_players(conn, keys: store.Keys, game: Game, renew) -> int:
     total = 0
     teams = dict(game.teams.values_list("number", "pk"))
     while True:
+        renew()
         numbers = conn.lrange(keys.new_players, 0, FLUSH_BATCH - 1)
         if not numbers:
             return total
@@ -222,10 +230,11 @@ def _flush_players(conn, keys: store.Keys, game: Game) -> int:
         total += len(rows)
 
 
-def _flush_answers(conn, keys: store.Keys, game: Game) -> int:
+def _flush_answers(conn, keys: store.Keys, game: Game, renew) -> int:
     total = 0
     question_ids = list(game.question_ids)
     while True:
+        renew()
         batch = conn.lrange(keys.pending, 0, FLUSH_BATCH - 1)
         if not batch:
             return total
@@ -323,13 +332,17 @@ def game_flush(*, game_key: str, wait_seconds: float = 0) -> FlushResult:
         return FlushResult()
     token = secrets.token_hex(8)
     deadline = time.monotonic() + wait_seconds
-    while not conn.set(keys.lock, token, nx=True, ex=300):
+    while not conn.set(keys.lock, token, nx=True, ex=FLUSH_LOCK_SECONDS):
         if time.monotonic() >= deadline:
             return FlushResult(busy=True)
         time.sleep(0.1)
+
+    def renew() -> None:
+        conn.eval(_RENEW, 1, keys.lock, token, FLUSH_LOCK_SECONDS)
+
     try:
-        players = _flush_players(conn, keys, game)
-        answers = _flush_answers(conn, keys, game)
+        players = _flush_players(conn, keys, game, renew)
+        answers = _flush_answers(conn, keys, game, renew)
     finally:
         conn.eval(_RELEASE, 1, keys.lock, token)
     return FlushResult(players=players, answers=answers)

@@ -120,55 +120,88 @@ redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(rec))
 return {'ok', rec.s}
 """
 
+# KEYS: tokens, players, game, scores   ARGV: token hash
+# A phone coming back: who it is, the game's state and its standing, in one round trip.
+REJOIN = """
+local number = redis.call('HGET', KEYS[1], ARGV[1])
+if not number then return {'token_unknown'} end
+local raw = redis.call('HGET', KEYS[2], number)
+if not raw then return {'token_unknown'} end
+if cjson.decode(raw).s == 'k' then return {'kicked'} end
+local rank = redis.call('ZREVRANK', KEYS[4], number)
+local score = redis.call('ZSCORE', KEYS[4], number)
+return {'ok', number, raw, redis.call('HGETALL', KEYS[3]), rank or -1, score or '0'}
+"""
+
 # KEYS: game, questions, players, answers(I), distribution(I), scores, correct counts,
 #       pending, team scores
-# ARGV: player number, question index I, chosen "0,2"
+# ARGV: question index I, then player number and chosen "0,2" for each answer of a batch
+# Returns one entry per answer, in order: {'ok', correct 0|1, points, elapsed, score} or
+# {error}. A worker sends the answers to one question that arrived within a few
+# milliseconds as one batch: each is checked and stored exactly as if it came alone
+# (same clock reading for the batch), and nobody gets an ack before the batch is stored.
 ANSWER = (
     _TIME
     + """
+local out = {}
 local g = redis.call('HMGET', KEYS[1], 'status', 'qidx', 'deadline_ms', 'opened_ms',
                      'seconds', 'scoring')
 local status = g[1]
-if not status then return {'gone'} end
-if g[2] ~= ARGV[2] then return {'wrong_question'} end
-if status == 'paused' then return {'paused'} end
-if status ~= 'open' then return {'closed'} end
+local refuse = nil
+if not status then refuse = 'gone'
+elseif g[2] ~= ARGV[1] then refuse = 'wrong_question'
+elseif status == 'paused' then refuse = 'paused'
+elseif status ~= 'open' then refuse = 'closed' end
 local now = now_ms()
-if now > tonumber(g[3]) then return {'late'} end
-local raw = redis.call('HGET', KEYS[3], ARGV[1])
-if not raw then return {'not_player'} end
-local rec = cjson.decode(raw)
-if rec.s ~= 'a' then return {'not_player'} end
-local q = cjson.decode(redis.call('HGET', KEYS[2], ARGV[2]))
-local ok = 0
-if q.c == ARGV[3] then ok = 1 end
+if not refuse and now > tonumber(g[3]) then refuse = 'late' end
+local n = (#ARGV - 1) / 2
+if refuse then
+  for i = 1, n do out[i] = {refuse} end
+  return out
+end
+local q = cjson.decode(redis.call('HGET', KEYS[2], ARGV[1]))
 local elapsed = now - tonumber(g[4])
 if elapsed < 0 then elapsed = 0 end
-local points = 0
-if ok == 1 then
-  if g[6] == 'speed' then
-    local span = tonumber(g[5]) * 1000
-    local frac = elapsed / span
-    if frac > 1 then frac = 1 end
-    points = math.floor(1000 * (1 - frac / 2) + 0.5)
+local right = 1000
+if g[6] == 'speed' then
+  local frac = elapsed / (tonumber(g[5]) * 1000)
+  if frac > 1 then frac = 1 end
+  right = math.floor(1000 * (1 - frac / 2) + 0.5)
+end
+local stored = 0
+for i = 1, n do
+  local pid = ARGV[2 * i]
+  local chosen = ARGV[2 * i + 1]
+  local raw = redis.call('HGET', KEYS[3], pid)
+  local rec = nil
+  if raw then rec = cjson.decode(raw) end
+  if not rec or rec.s ~= 'a' then
+    out[i] = {'not_player'}
   else
-    points = 1000
+    local ok = 0
+    local points = 0
+    if q.c == chosen then ok = 1; points = right end
+    local value = chosen .. '|' .. ok .. '|' .. points .. '|' .. elapsed .. '|' .. now
+    if redis.call('HSETNX', KEYS[4], pid, value) == 0 then
+      out[i] = {'duplicate'}
+    else
+      stored = stored + 1
+      for opt in string.gmatch(chosen, '%d+') do redis.call('HINCRBY', KEYS[5], opt, 1) end
+      local score = 0
+      if points > 0 then
+        score = redis.call('ZINCRBY', KEYS[6], points, pid)
+        if rec.t ~= '' then redis.call('ZINCRBY', KEYS[9], points, rec.t) end
+      else
+        score = redis.call('ZSCORE', KEYS[6], pid) or 0
+      end
+      if ok == 1 then redis.call('HINCRBY', KEYS[7], pid, 1) end
+      redis.call('RPUSH', KEYS[8], pid .. '|' .. ARGV[1] .. '|' .. value)
+      out[i] = {'ok', ok, points, elapsed, tostring(score)}
+    end
   end
 end
-local value = ARGV[3] .. '|' .. ok .. '|' .. points .. '|' .. elapsed .. '|' .. now
-if redis.call('HSETNX', KEYS[4], ARGV[1], value) == 0 then return {'duplicate'} end
-for opt in string.gmatch(ARGV[3], '%d+') do redis.call('HINCRBY', KEYS[5], opt, 1) end
-redis.call('HINCRBY', KEYS[1], 'answered', 1)
-local score = 0
-if points > 0 then
-  score = redis.call('ZINCRBY', KEYS[6], points, ARGV[1])
-  if rec.t ~= '' then redis.call('ZINCRBY', KEYS[9], points, rec.t) end
-else
-  score = redis.call('ZSCORE', KEYS[6], ARGV[1]) or 0
-end
-if ok == 1 then redis.call('HINCRBY', KEYS[7], ARGV[1], 1) end
-redis.call('RPUSH', KEYS[8], ARGV[1] .. '|' .. ARGV[2] .. '|' .. value)
-return {'ok', ok, points, elapsed, tostring(score)}
+if stored > 0 then redis.call('HINCRBY', KEYS[1], 'answered', stored) end
+return out
 """
 )
 
@@ -358,6 +391,7 @@ class Scripts:
 
     def __init__(self, conn: Any) -> None:
         self.join = conn.register_script(JOIN)
+        self.rejoin = conn.register_script(REJOIN)
         self.player_status = conn.register_script(PLAYER_STATUS)
         self.answer = conn.register_script(ANSWER)
         self.control = conn.register_script(CONTROL)

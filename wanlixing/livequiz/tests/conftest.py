@@ -14,7 +14,7 @@ def _live_store(settings):
     settings.LIVEQUIZ_KEY_PREFIX = "wlx-test"
     store.reset_for_tests()
     hub.reset_for_tests()
-    live._questions.clear()
+    live.reset_for_tests()
     yield
     if store.uses_redis():
         conn = store.client()

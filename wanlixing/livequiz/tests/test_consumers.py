@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -102,11 +103,12 @@ def test_join_answer_duplicate_wrong_question_and_flush(organiser, org):
         closed = await expect(p, "closed")
         assert closed["answer"] == [1]
         assert "leaderboard" not in closed
+        # The phone's own place comes with the results, in the same frame.
+        assert (closed["rank"], closed["score"]) == (1, 1000)
         on_screen = await expect(h, "closed")
         assert on_screen["distribution"] == [0, 1, 0, 0]
         assert on_screen["leaderboard"][0]["nickname"] == "小王"
-        standing = await expect(p, "standing")
-        assert standing == {"type": "standing", "rank": 1, "score": 1000}
+        assert "rank" not in on_screen
         await p.send_json_to({"type": "answer", "index": 0, "choice": [1]})
         assert (await expect(p, "error"))["code"] == "closed"
         await p.disconnect()
@@ -316,14 +318,18 @@ def test_nickname_filter_throttle_and_full_checks(organiser, org, settings):
         await p.send_json_to({"type": "join", "nickname": "   "})
         assert (await expect(p, "error"))["code"] == "bad_nickname"
         await p.send_json_to({"type": "join", "nickname": "第一个"})
-        await expect(p, "joined")
+        token = (await expect(p, "joined"))["token"]
         same = await player(game.pin, "第一个")
         assert (await expect(same, "error"))["code"] == "nickname_taken"
         flood = await player(game.pin, "第三个")
         assert (await expect(flood, "error"))["code"] == "throttled"
+        # The address is throttled for new players, but a phone coming back with its
+        # device token (e.g. after its server died) is never held up.
+        back = await player(game.pin, None, token=token)
+        assert (await expect(back, "joined"))["player"]["nickname"] == "第一个"
         other = await player(game.pin, "另一个地址", address="10.0.0.7")
         await expect(other, "joined")
-        for comm in (p, same, flood, other):
+        for comm in (p, same, flood, other, back):
             await comm.disconnect()
         wrong = WebsocketCommunicator(app_for(), "/ws/live/play/000000/")
         connected, _code = await wrong.connect()
@@ -411,6 +417,9 @@ def test_team_game_end_awards_points_and_counts_event_participants(organiser, or
         assert [t["name"] for t in ended["teams"]] == ["阳光社区", "实验小学"]
         assert ended["teams"][0]["average"] == 1000
         assert ended["leaderboard"][0]["nickname"] == "社区居民"
+        assert (ended["rank"], ended["score"]) == (1, 1000)
+        ended_b = await expect(b, "ended")
+        assert (ended_b["rank"], ended_b["score"]) == (2, 0)
         for comm in (a, b, bad, h):
             await comm.disconnect()
 
@@ -432,3 +441,53 @@ def test_team_game_end_awards_points_and_counts_event_participants(organiser, or
     # Finishing again changes nothing.
     game_finalise(game_key=game.key)
     assert PointsEntry.objects.filter(user=learner).count() == 1
+
+
+def test_answers_arriving_together_are_each_checked_and_stored(organiser, org):
+    from wanlixing.livequiz import live
+
+    game = game_make(by=organiser, organisation=org, count=1, scoring="accuracy")
+
+    async def scenario():
+        h = await host(game, organiser)
+        await h.send_json_to({"type": "start"})
+        await expect(h, "question")
+        state = await live.game_state(game.key)
+        assert state["status"] == "open"
+        joined = []
+        for i, nickname in enumerate(["甲一", "乙二", "丙三"]):
+            joined.append(
+                await live.player_join(
+                    game_key=game.key,
+                    nickname=nickname,
+                    folded=nickname,
+                    team="",
+                    user_id=None,
+                    address=f"10.1.0.{i}",
+                )
+            )
+        a, b, c = (j.number for j in joined)
+        # Four answers in one batch window: right, wrong, right, and a repeat of a's.
+        results = await asyncio.gather(
+            live.answer_submit(game_key=game.key, number=a, index=0, choice=[1]),
+            live.answer_submit(game_key=game.key, number=b, index=0, choice=[2]),
+            live.answer_submit(game_key=game.key, number=c, index=0, choice=1),
+            live.answer_submit(game_key=game.key, number=a, index=0, choice=[3]),
+            return_exceptions=True,
+        )
+        acks = [json.loads(r) for r in results[:3]]
+        assert [(x["correct"], x["points"], x["score"]) for x in acks] == [
+            (True, 1000, 1000),
+            (False, 0, 0),
+            (True, 1000, 1000),
+        ]
+        assert isinstance(results[3], live.LiveError)
+        assert results[3].code == "duplicate"
+        conn = store.client()
+        keys = store.Keys(game.key)
+        assert conn.hget(keys.game, "answered") == "3"
+        assert conn.hgetall(keys.distribution(0)) == {"1": "2", "2": "1"}
+        assert conn.llen(keys.pending) == 3
+        await h.disconnect()
+
+    run(scenario)
