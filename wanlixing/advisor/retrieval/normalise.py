@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,7 +21,13 @@ from pathlib import Path
 
 import jieba
 import opencc
-from pypinyin import Style, lazy_pinyin
+
+# Only single characters are converted to pinyin here, so pypinyin's phrase dictionary
+# (about 46 MB in memory) is never needed; the single-character readings are identical
+# (checked over U+4E00..U+9FFF). pypinyin reads these variables when it is first imported.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
+from pypinyin import Style, lazy_pinyin  # noqa: E402
 
 STARTER_SYNONYMS = Path(__file__).resolve().parent.parent / "starter" / "synonyms.tsv"
 
