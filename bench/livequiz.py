@@ -544,6 +544,9 @@ def main() -> None:
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument("--flush-seconds", type=int, default=3)
     parser.add_argument("--results-pause", type=float, default=2.0)
+    parser.add_argument(
+        "--ws", default="auto", help="uvicorn's WebSocket implementation (auto, websockets-sansio…)"
+    )
     args = parser.parse_args()
     raise_nofile()
     load_at_start = os.getloadavg()
@@ -584,6 +587,10 @@ def main() -> None:
             "warning",
             "--ws-max-size",
             "65536",
+            "--ws",
+            args.ws,
+            "--ws-per-message-deflate",
+            "false",
             "--no-access-log",
             "--backlog",
             "8192",

@@ -59,4 +59,7 @@ class Command(BaseCommand):
             proxy_headers=True,
             log_level="info",
             ws_max_size=64 * 1024,
+            # Frames are small JSON; per-connection compression would cost CPU on every
+            # frame sent to thousands of live-quiz phones and save almost nothing.
+            ws_per_message_deflate=False,
         )
