@@ -27,7 +27,7 @@ import opencc
 # (checked over U+4E00..U+9FFF). pypinyin reads these variables when it is first imported.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
 os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
-from pypinyin import Style, lazy_pinyin  # noqa: E402
+from pypinyin import Style, lazy_pinyin
 
 STARTER_SYNONYMS = Path(__file__).resolve().parent.parent / "starter" / "synonyms.tsv"
 
