@@ -280,9 +280,11 @@ def browser(settings):
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A phone-sized page (390×844) that fails the test on any request leaving the machine."""
+def phone_context(browser):
+    """A phone-sized browser context (390×844) that aborts any request leaving the machine.
+
+    Returns the context and the list of external addresses it refused.
+    """
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     external: list[str] = []
 
@@ -295,6 +297,13 @@ def page(browser):
             route.abort()
 
     context.route("**/*", guard)
+    return context, external
+
+
+@pytest.fixture
+def page(browser):
+    """A phone-sized page (390×844) that fails the test on any request leaving the machine."""
+    context, external = phone_context(browser)
     page = context.new_page()
     yield page
     context.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import axe_serious_violations, screenshot
+from conftest import axe_serious_violations, phone_context, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,22 +24,6 @@ def live_store(settings):
     yield
     store.reset_for_tests()
     hub.reset_for_tests()
-
-
-def _phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    external: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-            route.continue_()
-        else:
-            external.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context, external
 
 
 def test_host_runs_a_game_for_three_phones(
@@ -80,7 +64,7 @@ def test_host_runs_a_game_for_three_phones(
     # phone keeps its own device token).
     phones, guards = [page], []
     for _ in range(2):
-        context, external = _phone(browser)
+        context, external = phone_context(browser)
         guards.append((context, external))
         phones.append(context.new_page())
     names = ["王阿姨", "小李", "张老师"]
