@@ -84,6 +84,9 @@ def test_topic_quiz_explanations_and_points(seeded, page, asgi_server, learner):
 
     page.click("text=闯第 2 关")
     page.wait_for_selector("fieldset.question")
+    # The layout is measured only once the stylesheets are in: before the load
+    # event the label is still an unstyled inline box.
+    page.wait_for_load_state("load")
     option_height = page.evaluate(
         "document.querySelector('label.option').getBoundingClientRect().height"
     )
