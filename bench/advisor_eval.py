@@ -9,8 +9,12 @@ BM25 over jieba tokens and TF-IDF over character 1–2 grams.
 Abstention: the same queries are asked again with their gold entry removed;
 a good system declines those and answers the others.
 
+``--shards N`` splits the file into N collections by the second question (so a
+larger file, e.g. AFQMC train, gives N FAQ-sized collections of a few thousand
+entries and many more queries: a tighter estimate than dev's 1,335).
+
 Prints one JSON line. Skips (prints {"skipped": ...}) when the data is absent.
-Usage: python bench/advisor_eval.py [--threshold 0.5] [--limit N]
+Usage: python bench/advisor_eval.py [--threshold 0.5] [--limit N] [--data F --shards N]
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import argparse
 import json
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +54,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--model-dir", default=None)
+    parser.add_argument("--shards", type=int, default=1)
     args = parser.parse_args()
     path = Path(args.data)
     if not path.exists():
@@ -68,39 +74,60 @@ def main() -> None:
 
     jieba.setLogLevel(60)
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
-    collection = sorted({r["q2"] for r in rows})
-    position = {q: i for i, q in enumerate(collection)}
-    queries = [(r["q1"], position[r["q2"]]) for r in rows if r["same"] and r["q1"] not in position]
-    if args.limit:
-        queries = queries[: args.limit]
-    gold = [g for _q, g in queries]
     started = time.perf_counter()
-
-    bm25 = SparseIndex([jieba.lcut(c) for c in collection], k1=1.5, b=0.75)
-    tfidf = SparseIndex([char_ngrams(c.lower()) for c in collection], scheme="tfidf")
-    base_bm25 = [top_k(bm25.scores(jieba.lcut(q)), 10).tolist() for q, _g in queries]
-    base_tfidf = [top_k(tfidf.scores(char_ngrams(q.lower())), 10).tolist() for q, _g in queries]
-
     normaliser = Normaliser(read_synonym_file())
     cache = EmbeddingCache(CACHE)
-    norm_coll = [normaliser(c) for c in collection]
-    index = ranker_mod.CollectionIndex(
-        [(i, [c]) for i, c in enumerate(collection)], normaliser, vectors=cache.get(norm_coll)
-    )
-    qvecs = cache.get([normaliser(q) for q, _g in queries])
     ranker = ranker_mod.Ranker(Path(args.model_dir)) if args.model_dir else ranker_mod.Ranker()
     threshold = args.threshold
     if threshold is None:
-        threshold = 0.4  # the default ADVISOR_CONFIDENCE_THRESHOLD
-    system, conf_in, conf_out = [], [], []
-    for (q, g), v in zip(queries, qvecs, strict=True):
-        res = ranker.search(index, q, k=10, qvec=v)
-        system.append([h.entry for h in res.hits])
-        conf_in.append(res.confidence)
-        out = ranker.search(index, q, k=10, qvec=v, exclude=[g])
-        conf_out.append(out.confidence)
+        threshold = 0.45  # the default ADVISOR_CONFIDENCE_THRESHOLD
+    gold: list[int] = []
+    base_bm25: list[list[int]] = []
+    base_tfidf: list[list[int]] = []
+    dense_only: list[list[int]] = []
+    system: list[list[int]] = []
+    conf_in: list[float] = []
+    conf_out: list[float] = []
+    entries = 0
+    for shard in range(args.shards):
+        part = [r for r in rows if zlib.crc32(r["q2"].encode()) % args.shards == shard]
+        collection = sorted({r["q2"] for r in part})
+        entries += len(collection)
+        position = {q: i for i, q in enumerate(collection)}
+        queries = [
+            (r["q1"], position[r["q2"]]) for r in part if r["same"] and r["q1"] not in position
+        ]
+        if args.limit:
+            queries = queries[: args.limit]
+        # Entry positions are offset per shard so that gold and hits stay comparable.
+        offset = entries - len(collection)
+        gold += [g + offset for _q, g in queries]
+
+        def shifted(order: list[int], offset: int = offset) -> list[int]:
+            return [e + offset for e in order]
+
+        bm25 = SparseIndex([jieba.lcut(c) for c in collection], k1=1.5, b=0.75)
+        tfidf = SparseIndex([char_ngrams(c.lower()) for c in collection], scheme="tfidf")
+        base_bm25 += [shifted(top_k(bm25.scores(jieba.lcut(q)), 10).tolist()) for q, _g in queries]
+        base_tfidf += [
+            shifted(top_k(tfidf.scores(char_ngrams(q.lower())), 10).tolist()) for q, _g in queries
+        ]
+        norm_coll = [normaliser(c) for c in collection]
+        coll_vecs = cache.get(norm_coll)
+        index = ranker_mod.CollectionIndex(
+            [(i, [c]) for i, c in enumerate(collection)], normaliser, vectors=coll_vecs
+        )
+        qvecs = cache.get([normaliser(q) for q, _g in queries])
+        for (q, g), v in zip(queries, qvecs, strict=True):
+            dense_only.append(shifted(top_k(coll_vecs @ v, 10).tolist()))
+            res = ranker.search(index, q, k=10, qvec=v)
+            system.append(shifted([h.entry for h in res.hits]))
+            conf_in.append(res.confidence)
+            out = ranker.search(index, q, k=10, qvec=v, exclude=[g])
+            conf_out.append(out.confidence)
 
     b1, b2, sysm = metrics(base_bm25, gold), metrics(base_tfidf, gold), metrics(system, gold)
+    e5 = metrics(dense_only, gold)
     best_top1 = max(b1["top1"], b2["top1"])
     best_mrr = max(b1["mrr10"], b2["mrr10"])
     correct = np.asarray([bool(o) and o[0] == g for o, g in zip(system, gold, strict=True)])
@@ -110,13 +137,17 @@ def main() -> None:
         json.dumps(
             {
                 "data": path.name,
-                "entries": len(collection),
-                "queries": len(queries),
+                "shards": args.shards,
+                "entries": entries,
+                "queries": len(gold),
                 "system": sysm,
+                "e5_only": e5,
                 "bm25_jieba": b1,
                 "tfidf_char12": b2,
                 "ratio_top1": round(sysm["top1"] / best_top1, 3) if best_top1 else None,
                 "ratio_mrr10": round(sysm["mrr10"] / best_mrr, 3) if best_mrr else None,
+                "e5_ratio_top1": round(e5["top1"] / best_top1, 3) if best_top1 else None,
+                "e5_ratio_mrr10": round(e5["mrr10"] / best_mrr, 3) if best_mrr else None,
                 "threshold": threshold,
                 "declined_when_answerable": round(float((~answered).mean()), 4),
                 "declined_when_correct": round(float((~answered[correct]).mean()), 4)

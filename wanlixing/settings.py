@@ -315,7 +315,7 @@ NOTIFY_BATCH_SIZE = env_int("NOTIFY_BATCH_SIZE", 500, minimum=1, maximum=10000)
 from wanlixing.lib.env import env_float  # noqa: E402
 
 # Calibrated probability below which the advisor says it is not sure and offers 转人工.
-ADVISOR_CONFIDENCE_THRESHOLD = env_float("ADVISOR_CONFIDENCE_THRESHOLD", 0.4, minimum=0.0)
+ADVISOR_CONFIDENCE_THRESHOLD = env_float("ADVISOR_CONFIDENCE_THRESHOLD", 0.45, minimum=0.0)
 if ADVISOR_CONFIDENCE_THRESHOLD > 1:
     raise fail("ADVISOR_CONFIDENCE_THRESHOLD", str(ADVISOR_CONFIDENCE_THRESHOLD), "0 到 1 之间的数")
 # Answers this much above the threshold are not logged for the content-gap report.

@@ -1,9 +1,11 @@
 """Offline training of the re-ranker and the confidence calibrator.
 
 The shipped model learns only from material written for this project: the
-starter FAQ (standard questions and their phrasings) and
-``starter/paraphrase_pairs.jsonl``. Research data (AFQMC) can be added with an
-explicit option for experiments; a model trained that way must not be shipped.
+starter FAQ (standard questions and their phrasings),
+``starter/paraphrase_pairs.jsonl`` and ``starter/paraphrase_groups.jsonl`` (506
+same-intent groups of customer-service questions with near misses). Research
+data (AFQMC) can be added with an explicit option for experiments; a model
+trained that way must not be shipped.
 
 Each training "collection" imitates how the advisor is used: a question is
 asked against a collection that does not contain that exact wording, and the
@@ -136,10 +138,46 @@ def pair_sets(pairs: list[dict], name: str, *, seed: int = 7) -> list[TrainingSe
     ]
 
 
+def group_sets(groups: list[dict], faq: list[dict], *, seed: int = 7) -> list[TrainingSet]:
+    """Same-intent groups with near misses (``paraphrase_groups.jsonl``) as one large
+    collection, the way a bank's FAQ looks: every intent, every near miss and every
+    starter FAQ question is an entry, so the gold entry competes with questions
+    that share its words but ask something else.
+
+    ``groups-single``: an entry shows only the intent (标准问); its phrasings are asked.
+    ``groups-multi``: an entry shows half of its phrasings; the other half are asked.
+    """
+    rng = random.Random(seed)
+    single: list[tuple[str, list[str]]] = []
+    single_q: list[Query] = []
+    multi: list[tuple[str, list[str]]] = []
+    multi_q: list[Query] = []
+    for g in groups:
+        single_q.extend(Query(p, len(single)) for p in g["phrasings"])
+        single.append((f"groups-{len(single)}", [g["intent"]]))
+        shown = [g["intent"], *g["phrasings"]]
+        rng.shuffle(shown)
+        half = max(1, len(shown) // 2)
+        multi_q.extend(Query(p, len(multi)) for p in shown[half:])
+        multi.append((f"groups-m{len(multi)}", shown[:half]))
+    seen = {ph[0] for _k, ph in single}
+    distractors = [nm for g in groups for nm in g["near_misses"]] + [f["question"] for f in faq]
+    for text in distractors:
+        if text not in seen:
+            seen.add(text)
+            single.append((f"groups-{len(single)}", [text]))
+            multi.append((f"groups-m{len(multi)}", [text]))
+    return [
+        TrainingSet("groups-single", single, single_q),
+        TrainingSet("groups-multi", multi, multi_q),
+    ]
+
+
 def project_sets() -> list[TrainingSet]:
     faq = read_jsonl(STARTER_DIR / "faq.jsonl")
     pairs = read_jsonl(STARTER_DIR / "paraphrase_pairs.jsonl")
-    return faq_sets(faq) + pair_sets(pairs, "pairs")
+    groups = read_jsonl(STARTER_DIR / "paraphrase_groups.jsonl")
+    return faq_sets(faq) + pair_sets(pairs, "pairs") + group_sets(groups, faq)
 
 
 class EmbeddingCache:
