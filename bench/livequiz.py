@@ -338,19 +338,19 @@ def client_process(
 # --- Server and game set-up -----------------------------------------------------------
 
 
-def database_url() -> tuple[str, bool]:
+def database_url(name: str) -> tuple[str, bool]:
     env = dict(os.environ, PGPASSWORD=os.environ.get("PGPASSWORD", ""))
     subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME],
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name],
         capture_output=True,
         env=env,
     )
     made = subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], capture_output=True, env=env
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True, env=env
     )
     if made.returncode == 0:
-        return f"postgres://postgres@127.0.0.1:5432/{DB_NAME}", True
-    path = ROOT / "var" / "bench-livequiz.sqlite3"
+        return f"postgres://postgres@127.0.0.1:5432/{name}", True
+    path = ROOT / "var" / f"{name}.sqlite3"
     path.unlink(missing_ok=True)
     return f"sqlite:///{path}", False
 
@@ -427,6 +427,20 @@ def server_cpu(server: subprocess.Popen) -> float:
     return proc_cpu_rss([server.pid, *children_of(server.pid)])[0]
 
 
+def server_sys_cpu(server: subprocess.Popen) -> float:
+    """System (kernel) CPU seconds of the server processes: on loopback, a send() also
+    does the receiving phone's TCP work, charged to the server."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in [server.pid, *children_of(server.pid)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[12]) / tick
+        except (OSError, IndexError):
+            continue
+    return total
+
+
 def children_of(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -496,6 +510,7 @@ async def run_host(args, info: dict, base_ws: str, origin: str, server: subproce
     result["join_wall_s"] = time.time() - started_at
     await asyncio.sleep(1)
     result["cpu_at_first_question"] = server_cpu(server)
+    result["sys_cpu_at_first_question"] = server_sys_cpu(server)
     for index in range(args.questions):
         marks[index] = time.time()
         await send({"type": "start" if index == 0 else "next"})
@@ -521,6 +536,7 @@ async def run_host(args, info: dict, base_ws: str, origin: str, server: subproce
         await asyncio.sleep(args.results_pause)
         print(f"question {index + 1} done", file=sys.stderr, flush=True)
     result["cpu_after_last_question"] = server_cpu(server)
+    result["sys_cpu_after_last_question"] = server_sys_cpu(server)
     result["questions_wall_s"] = time.time() - marks[0]
     await send({"type": "end"})
     await asyncio.sleep(2)
@@ -542,6 +558,9 @@ def main() -> None:
     parser.add_argument("--join-timeout", type=float, default=180)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--kill-worker", action="store_true")
+    parser.add_argument(
+        "--db-name", default=DB_NAME, help="throwaway database (dropped before and after)"
+    )
     parser.add_argument("--flush-seconds", type=int, default=3)
     parser.add_argument("--results-pause", type=float, default=2.0)
     parser.add_argument(
@@ -551,7 +570,7 @@ def main() -> None:
     raise_nofile()
     load_at_start = os.getloadavg()
 
-    db_url, is_pg = database_url()
+    db_url, is_pg = database_url(args.db_name)
     prefix = f"wlx-bench-{os.getpid()}"
     env = dict(
         os.environ,
@@ -724,6 +743,9 @@ def main() -> None:
     cpu_join = host_result["cpu_at_first_question"] - cpu_start
     cpu_questions = host_result["cpu_after_last_question"] - host_result["cpu_at_first_question"]
     per_question = cpu_questions / args.questions
+    sys_questions = (
+        host_result["sys_cpu_after_last_question"] - host_result["sys_cpu_at_first_question"]
+    )
     client_cpu = sum(r["cpu_s"] for r in results)
     figures = {
         "bench": "livequiz",
@@ -753,6 +775,9 @@ def main() -> None:
         "server_cpu_join_ms_per_player": round(1000 * cpu_join / args.players, 2),
         "server_cpu_per_question_s": round(per_question, 2),
         "server_cpu_per_question_per_1000_players_s": round(per_question * 1000 / args.players, 3),
+        "server_cpu_questions_system_share": round(sys_questions / cpu_questions, 3)
+        if cpu_questions
+        else None,
         "join_wall_s": round(host_result["join_wall_s"], 1),
         "client_cpu_s": round(client_cpu, 1),
         "client_connects": sum(r["connects"] for r in results),
@@ -781,7 +806,7 @@ def main() -> None:
 
         connections.close_all()
         subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME],
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", args.db_name],
             capture_output=True,
         )
 

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from redis.exceptions import RedisError
 
-from wanlixing.livequiz import live
+from wanlixing.livequiz import live, wire
 from wanlixing.livequiz.hub import hub
 from wanlixing.livequiz.nicknames import NicknameError, nickname_clean, nickname_fold
 
@@ -58,6 +58,14 @@ class Socket:
         self.window = 0
         self.window_count = 0
         self.closed = False
+        # Set once accepted when the server lets frames be written to its transport
+        # directly (wire.py); frames then skip the queue, the writer task and ASGI send.
+        self.wire: wire.Wire | None = None
+        # The writer task is between taking a frame from the queue and having sent it.
+        self.sending = False
+        self.task: asyncio.Task[Any] | None = None
+        self.stopping = False
+        self.receiving = False
 
     @classmethod
     def as_asgi(cls) -> Any:
@@ -66,8 +74,19 @@ class Socket:
 
         return app
 
-    def push(self, text: str) -> None:
+    def push(self, text: str, frame: bytes | None = None) -> None:
+        """Send ``text`` (``frame``: the same text already encoded by wire.text_frame, for
+        a broadcast). Written at once when the socket has a wire and nothing queued;
+        otherwise queued for the writer task, in order."""
         if self.closed:
+            return
+        if (
+            self.wire is not None
+            and text != CLOSE
+            and not self.sending
+            and self.queue.empty()
+            and self.wire.write(frame if frame is not None else wire.text_frame(text))
+        ):
             return
         if self.queue.qsize() >= MAX_QUEUED:
             self.closed = True
@@ -84,6 +103,7 @@ class Socket:
     async def _write(self) -> None:
         while True:
             text = await self.queue.get()
+            self.sending = True
             if text == CLOSE:
                 with contextlib.suppress(Exception):
                     await self.send({"type": "websocket.close", "code": 4000})
@@ -93,6 +113,14 @@ class Socket:
             except Exception:  # the client went away; the receive loop ends the socket
                 self.closed = True
                 return
+            self.sending = False
+
+    def _writer_done(self, _writer: asyncio.Task[None]) -> None:
+        # The socket is being closed (a CLOSE frame, a slow or vanished client): stop the
+        # receive loop if it is waiting for a frame; otherwise it stops after this frame.
+        if self.receiving and not self.stopping and self.task is not None:
+            self.stopping = True
+            self.task.cancel()
 
     async def run(self) -> None:
         message = await self.receive()
@@ -102,18 +130,25 @@ class Socket:
             await self.send({"type": "websocket.close", "code": 4404})
             return
         await self.send({"type": "websocket.accept"})
+        self.wire = wire.wire_for(self.send)
+        self.task = asyncio.current_task()
         writer = asyncio.create_task(self._write())
+        writer.add_done_callback(self._writer_done)
         try:
             await self.opened()
             while not writer.done():
-                receiving = asyncio.ensure_future(self.receive())
-                done, _pending = await asyncio.wait(
-                    {receiving, writer}, return_when=asyncio.FIRST_COMPLETED
-                )
-                if receiving not in done:
-                    receiving.cancel()
+                self.receiving = True
+                try:
+                    message = await self.receive()
+                except asyncio.CancelledError:
+                    if not self.stopping:
+                        raise
+                    # Cancelled by _writer_done, not from outside: the socket is done.
+                    assert self.task is not None
+                    self.task.uncancel()
                     break
-                message = receiving.result()
+                finally:
+                    self.receiving = False
                 if message["type"] == "websocket.disconnect":
                     break
                 if message["type"] == "websocket.receive":
@@ -180,12 +215,10 @@ class PlayerSocket(Socket):
     status = ""
     teams: list[str] | None = None
 
-    def push(self, text: str) -> None:
-        if text.startswith('{"type":"approved"'):
-            self.status = "a"
-        elif text.startswith('{"type":"kicked"'):
-            self.status = "k"
-        super().push(text)
+    def push(self, text: str, frame: bytes | None = None) -> None:
+        if text.startswith(('{"type":"approved"', '{"type":"kicked"')):
+            self.status = "a" if text[9] == "a" else "k"
+        super().push(text, frame)
 
     async def connect(self) -> bool:
         pin = self.scope["url_route"]["kwargs"]["pin"]

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from wanlixing.livequiz import live, store
+from wanlixing.livequiz import live, store, wire
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class Sink(Protocol):
     number: int | None
 
-    def push(self, text: str) -> None: ...
+    def push(self, text: str, frame: bytes | None = None) -> None: ...
 
 
 class Room:
@@ -141,15 +141,16 @@ class Hub:
                 if '"type":"kicked"' in text:
                     target.push("")
             return
-        for sink in room.staff:
-            if to == "all":
-                sink.push(text)
-        players = list(room.players.items())
+        # The frame's bytes are built once for every socket (wire.py).
+        frame = wire.text_frame(text)
+        if to == "all":
+            for sink in room.staff:
+                sink.push(text, frame)
         if text.startswith(('{"type":"closed"', '{"type":"ended"')):
-            await self._send_with_standing(key, text, players)
+            await self._send_with_standing(key, text, list(room.players.items()))
         else:
-            for _number, sink in players:
-                sink.push(text)
+            for sink in list(room.players.values()):
+                sink.push(text, frame)
         if text.startswith('{"type":"ended"'):
             self.spawn(self._finalise(key))
 
