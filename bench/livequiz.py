@@ -559,6 +559,12 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--kill-worker", action="store_true")
     parser.add_argument(
+        "--ws-ping-interval",
+        type=float,
+        default=20.0,
+        help="seconds between the server's keep-alive pings",
+    )
+    parser.add_argument(
         "--db-name", default=DB_NAME, help="throwaway database (dropped before and after)"
     )
     parser.add_argument("--flush-seconds", type=int, default=3)
@@ -610,6 +616,8 @@ def main() -> None:
             args.ws,
             "--ws-per-message-deflate",
             "false",
+            "--ws-ping-interval",
+            str(args.ws_ping_interval),
             "--no-access-log",
             "--backlog",
             "8192",

@@ -230,6 +230,27 @@ def _flush_players(conn, keys: store.Keys, game: Game, renew) -> int:
         total += len(rows)
 
 
+# Player number -> (row id, user id) per game, as read by earlier flushes in this process
+# (neither ever changes for a player's row): a flush reads only players it has not seen.
+_player_row_cache: dict[tuple[int, str], dict[int, tuple[int, int | None]]] = {}
+PLAYER_ROW_CACHE_GAMES = 64
+
+
+def _player_rows(game: Game, numbers: set[int]) -> dict[int, tuple[int, int | None]]:
+    known = _player_row_cache.get((game.pk, game.key))
+    if known is None:
+        if len(_player_row_cache) >= PLAYER_ROW_CACHE_GAMES:
+            _player_row_cache.clear()
+        known = _player_row_cache[(game.pk, game.key)] = {}
+    missing = [n for n in numbers if n not in known]
+    if missing:
+        for pk, number, uid in Player.objects.filter(game=game, number__in=missing).values_list(
+            "pk", "number", "user_id"
+        ):
+            known[number] = (pk, uid)
+    return known
+
+
 def _flush_answers(conn, keys: store.Keys, game: Game, renew) -> int:
     total = 0
     question_ids = list(game.question_ids)
@@ -253,15 +274,10 @@ def _flush_answers(conn, keys: store.Keys, game: Game, renew) -> int:
                 )
             )
         numbers = {p[0] for p in parsed}
-        players = {
-            number: (pk, uid)
-            for pk, number, uid in Player.objects.filter(game=game, number__in=numbers).values_list(
-                "pk", "number", "user_id"
-            )
-        }
+        players = _player_rows(game, numbers)
         done = set(
             LiveAnswer.objects.filter(
-                player_id__in=[v[0] for v in players.values()],
+                player_id__in=[players[n][0] for n in numbers if n in players],
                 question_index__in={p[1] for p in parsed},
             ).values_list("player_id", "question_index")
         )
@@ -412,6 +428,7 @@ def game_finalise(*, game_key: str) -> Game | None:
         *keys.all(game.question_count),
         settings.LIVEQUIZ_KEEP_HOURS * 3600,
     )
+    _player_row_cache.pop((game.pk, game.key), None)
     game.refresh_from_db()
     return game
 

@@ -66,6 +66,18 @@ class Wire:
         return True
 
 
+# The uvicorn connection state that Wire.write and wire_for read.
+_PROTOCOL_STATE = (
+    "close_sent",
+    "conn",
+    "disconnected",
+    "handshake_complete",
+    "initial_response",
+    "transport",
+    "writable",
+)
+
+
 def wire_for(send: Any) -> Wire | None:
     """The Wire behind an ASGI ``send`` callable after ``websocket.accept``, or None.
 
@@ -79,6 +91,8 @@ def wire_for(send: Any) -> Wire | None:
         if owner is None:
             return None
         if isinstance(owner, WebSocketsSansIOProtocol):
+            if not all(hasattr(owner, name) for name in _PROTOCOL_STATE):
+                return None  # another uvicorn release: keep to the ASGI path
             if (
                 owner.handshake_complete
                 and owner.initial_response is None
