@@ -46,7 +46,7 @@ def test_text_frame_is_one_unmasked_final_text_frame(size):
     frame = parsed(wire.text_frame(text))
     assert frame.opcode is Opcode.TEXT
     assert frame.fin
-    assert frame.data.decode() == text
+    assert bytes(frame.data).decode() == text
 
 
 class FakeWire:
@@ -58,7 +58,7 @@ class FakeWire:
     def write(self, frame: bytes) -> bool:
         if not self.open:
             return False
-        self.out.append(parsed(frame).data.decode())
+        self.out.append(bytes(parsed(frame).data).decode())
         self.writes += 1
         return True
 
@@ -73,7 +73,7 @@ def test_frames_stay_in_order_when_the_wire_says_no():
     async def scenario():
         sock = Socket({"type": "websocket"}, None, send)
         fake = FakeWire(out)
-        sock.wire = fake  # type: ignore[assignment]
+        sock.wire = fake
         sock.push("一")
         fake.open = False  # e.g. the peer stopped reading: the write buffer is full
         sock.push("二")
