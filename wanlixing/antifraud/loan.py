@@ -38,8 +38,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from scipy.optimize import brentq
-
 METHODS = (
     "equal_installment",
     "equal_principal",
@@ -182,6 +180,10 @@ def _solve(f: Callable[[float], float], *, lower: float = -0.99) -> float:
             raise LoanInputError("利率高得无法计算，请检查输入的金额和期数。")
     if f_lower > 0:
         raise LoanInputError("这些还款金额算不出利率，请检查输入。")
+    # Imported here: scipy.optimize takes half a second to import, and every web worker
+    # (a restarted one included) would pay it at start-up for a calculator few call.
+    from scipy.optimize import brentq
+
     return float(brentq(f, lower, upper, xtol=1e-15, rtol=1e-13, maxiter=500))
 
 

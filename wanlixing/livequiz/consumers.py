@@ -227,7 +227,7 @@ class PlayerSocket(Socket):
 
     async def opened(self) -> None:
         assert self.pin_game is not None
-        state = await live.game_state(self.pin_game)
+        state = await live.game_state_for_greeting(self.pin_game)
         self.teams = json.loads(state.get("teams") or "[]")
         self.reply(
             {

@@ -120,6 +120,24 @@ async def game_state(game_key: str) -> dict[str, str]:
     return await store.aclient().hgetall(store.Keys(game_key).game)
 
 
+_greetings: dict[str, tuple[dict[str, str], float]] = {}
+GREETING_CACHE_SECONDS = 0.5
+
+
+async def game_state_for_greeting(game_key: str) -> dict[str, str]:
+    """The game's state for a phone's ``hello`` (title, teams, status), shared for half a
+    second per process: when a worker dies, thousands of phones reconnect to the other
+    one within a second or two. ``hello`` is only a greeting: the ``state`` frame that
+    follows the join is read afresh."""
+    now = time.monotonic()
+    found = _greetings.get(game_key)
+    if found is not None and found[1] > now:
+        return found[0]
+    state = await game_state(game_key)
+    _greetings[game_key] = (state, now + GREETING_CACHE_SECONDS)
+    return state
+
+
 async def names_for(game_key: str, numbers: list[int]) -> list[dict[str, Any]]:
     if not numbers:
         return []
@@ -404,6 +422,7 @@ _batchers: dict[int, AnswerBatcher] = {}
 def reset_for_tests() -> None:
     _questions.clear()
     _pins.clear()
+    _greetings.clear()
     _batchers.clear()
     _ack_tails.clear()
 
