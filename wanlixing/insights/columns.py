@@ -296,12 +296,18 @@ def _region_prefix(city: np.ndarray, prefix: str) -> np.ndarray:
     return (city >= 0) & (city // 10 ** (6 - len(prefix)) == int(prefix))
 
 
-def _event_mask(cols: Columns, filters: Filters) -> np.ndarray:
-    mask = np.ones(len(cols.ev_id), bool)
+def _organisation_mask(org: np.ndarray, filters: Filters) -> np.ndarray:
+    """Rows of the organisations the viewer may see and the filter picked."""
+    mask = np.ones(len(org), bool)
     if filters.scope is not None:
-        mask &= np.isin(cols.ev_org, sorted(filters.scope))
+        mask &= np.isin(org, sorted(filters.scope))
     if filters.organisation_id:
-        mask &= cols.ev_org == filters.organisation_id
+        mask &= org == filters.organisation_id
+    return mask
+
+
+def _event_mask(cols: Columns, filters: Filters) -> np.ndarray:
+    mask = _organisation_mask(cols.ev_org, filters)
     if filters.region:
         mask &= _region_prefix(cols.ev_city, filters.region)
     if filters.kind:
@@ -459,11 +465,7 @@ def _routes(
     """Mobile-service visits by (region, month): visits, people served, materials."""
     if filters.kind and filters.kind != EventKind.MOBILE:
         return {}
-    mask = np.ones(len(cols.rv_org), bool)
-    if filters.scope is not None:
-        mask &= np.isin(cols.rv_org, sorted(filters.scope))
-    if filters.organisation_id:
-        mask &= cols.rv_org == filters.organisation_id
+    mask = _organisation_mask(cols.rv_org, filters)
     if filters.region:
         mask &= np.char.startswith(cols.rv_region, filters.region)
     epoch = dt.date(1970, 1, 1)

@@ -216,8 +216,10 @@ class PlayerSocket(Socket):
     teams: list[str] | None = None
 
     def push(self, text: str, frame: bytes | None = None) -> None:
-        if text.startswith(('{"type":"approved"', '{"type":"kicked"')):
-            self.status = "a" if text[9] == "a" else "k"
+        if text.startswith('{"type":"approved"'):
+            self.status = "a"
+        elif text.startswith('{"type":"kicked"'):
+            self.status = "k"
         super().push(text, frame)
 
     async def connect(self) -> bool:

@@ -92,6 +92,7 @@ class Hub:
             del self.rooms[key]
             if room.ticker is not None:
                 room.ticker.cancel()
+            live.game_forget(key)
             with contextlib.suppress(Exception):
                 await self.pubsub.unsubscribe(store.Keys(key).channel)
             self.spawn(self._flush(key))

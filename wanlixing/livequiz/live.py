@@ -97,22 +97,41 @@ def question_public(q: dict[str, Any], total: int) -> dict[str, Any]:
     }
 
 
-_pins: dict[str, tuple[str, float]] = {}
-PIN_CACHE_SECONDS = 30
+class Recent:
+    """Values remembered per process for ``seconds`` (expired ones are dropped as new
+    ones come in), so that thousands of phones (re)connecting at once share one read."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.items: dict[str, tuple[Any, float]] = {}
+
+    def get(self, key: str) -> Any:
+        found = self.items.get(key)
+        if found is not None and found[1] > time.monotonic():
+            return found[0]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        now = time.monotonic()
+        if len(self.items) >= 256:
+            self.items = {k: v for k, v in self.items.items() if v[1] > now}
+        self.items[key] = (value, now + self.seconds)
+
+
+_pins = Recent(30)
+# A phone's ``hello`` (title, teams, status) is only a greeting: the ``state`` frame that
+# follows the join is read afresh, so half a second of staleness is harmless.
+_greetings = Recent(0.5)
 
 
 async def game_key_for_pin(pin: str) -> str | None:
-    """The game of a PIN; remembered for a few seconds per process, so that thousands of
-    phones (re)connecting at once do not each ask Redis."""
     if not (isinstance(pin, str) and len(pin) == 6 and pin.isdigit()):
         return None
-    now = time.monotonic()
-    found = _pins.get(pin)
-    if found is not None and found[1] > now:
-        return found[0]
-    key = await store.aclient().get(store.pin_key(pin))
-    if key is not None:
-        _pins[pin] = (key, now + PIN_CACHE_SECONDS)
+    key = _pins.get(pin)
+    if key is None:
+        key = await store.aclient().get(store.pin_key(pin))
+        if key is not None:
+            _pins.put(pin, key)
     return key
 
 
@@ -120,22 +139,21 @@ async def game_state(game_key: str) -> dict[str, str]:
     return await store.aclient().hgetall(store.Keys(game_key).game)
 
 
-_greetings: dict[str, tuple[dict[str, str], float]] = {}
-GREETING_CACHE_SECONDS = 0.5
-
-
 async def game_state_for_greeting(game_key: str) -> dict[str, str]:
-    """The game's state for a phone's ``hello`` (title, teams, status), shared for half a
-    second per process: when a worker dies, thousands of phones reconnect to the other
-    one within a second or two. ``hello`` is only a greeting: the ``state`` frame that
-    follows the join is read afresh."""
-    now = time.monotonic()
-    found = _greetings.get(game_key)
-    if found is not None and found[1] > now:
-        return found[0]
-    state = await game_state(game_key)
-    _greetings[game_key] = (state, now + GREETING_CACHE_SECONDS)
+    """The game's state for a (re)connecting phone's ``hello``, shared for half a second."""
+    state = _greetings.get(game_key)
+    if state is None:
+        state = await game_state(game_key)
+        _greetings.put(game_key, state)
     return state
+
+
+def game_forget(game_key: str) -> None:
+    """Drop what this process remembers about a game (its last local socket has gone)."""
+    _questions.pop(game_key, None)
+    _greetings.items.pop(game_key, None)
+    for key in [k for k in _ack_tails if k[0] == game_key]:
+        del _ack_tails[key]
 
 
 async def names_for(game_key: str, numbers: list[int]) -> list[dict[str, Any]]:
@@ -421,8 +439,8 @@ _batchers: dict[int, AnswerBatcher] = {}
 
 def reset_for_tests() -> None:
     _questions.clear()
-    _pins.clear()
-    _greetings.clear()
+    _pins.items.clear()
+    _greetings.items.clear()
     _batchers.clear()
     _ack_tails.clear()
 
