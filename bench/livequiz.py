@@ -3,7 +3,8 @@
     .venv/bin/python bench/livequiz.py --players 1000
     .venv/bin/python bench/livequiz.py --players 10000 --kill-worker
 
-Starts ``uvicorn wanlixing.asgi:application --workers 2`` with REDIS_URL (db 3 unless
+Starts ``wanlixing serve --workers 2`` (gunicorn's pre-forking arbiter with uvicorn
+workers; ``--server uvicorn`` for ``uvicorn --workers 2``) with REDIS_URL (db 3 unless
 --redis-url) on a throwaway PostgreSQL database (``wlx_livequiz_bench``, dropped at the
 end; SQLite under var/ when PostgreSQL is not reachable), creates a game of 10 questions,
 spawns websocket players in several processes (asyncio), lets the host run every
@@ -461,6 +462,40 @@ def server_sys_cpu(server: subprocess.Popen) -> float:
     return total
 
 
+def listen_overflows() -> int:
+    """TcpExt ListenOverflows since boot (Linux; 0 elsewhere)."""
+    with contextlib.suppress(OSError, ValueError):
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+        for names, values in zip(lines[::2], lines[1::2], strict=False):
+            if names.startswith("TcpExt:"):
+                table = dict(zip(names.split()[1:], values.split()[1:], strict=True))
+                return int(table.get("ListenOverflows", 0))
+    return 0
+
+
+def open_sockets(pid: int) -> int:
+    count = 0
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+    return count
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM: both servers stop their workers and exit; if one does not within 40 s,
+    it and its workers are killed (a killed gunicorn arbiter would leave them running)."""
+    workers = children_of(server.pid)
+    server.terminate()
+    try:
+        server.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    for pid in workers + children_of(server.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def children_of(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -555,6 +590,9 @@ async def run_host(args, info: dict, base_ws: str, origin: str, server: subproce
         # then the host moves on.
         await send({"type": "close"})
         await asyncio.sleep(args.results_pause)
+        if result["killed_worker"] and "sockets_per_worker" not in result:
+            # Where the killed worker's phones went: open sockets of each live worker.
+            result["sockets_per_worker"] = [open_sockets(pid) for pid in children_of(server.pid)]
         print(f"question {index + 1} done", file=sys.stderr, flush=True)
     result["cpu_after_last_question"] = server_cpu(server)
     result["sys_cpu_after_last_question"] = server_sys_cpu(server)
@@ -592,9 +630,20 @@ def main() -> None:
     parser.add_argument("--flush-seconds", type=int, default=3)
     parser.add_argument("--results-pause", type=float, default=2.0)
     parser.add_argument(
-        "--ws", default="auto", help="uvicorn's WebSocket implementation (auto, websockets-sansio…)"
+        "--server",
+        choices=("serve", "uvicorn"),
+        default="serve",
+        help="serve: `wanlixing serve --workers N` (pre-forked, as deployed); uvicorn: "
+        "`uvicorn --workers N` (each worker a fresh interpreter)",
+    )
+    parser.add_argument(
+        "--ws",
+        default="auto",
+        help="uvicorn's WebSocket implementation (auto, websockets-sansio…); --server uvicorn",
     )
     args = parser.parse_args()
+    if args.workers < 2:
+        parser.error("--workers: the benchmark measures at least 2 workers")
     raise_nofile()
     load_at_start = os.getloadavg()
 
@@ -616,41 +665,20 @@ def main() -> None:
         [str(ROOT / ".venv/bin/wanlixing"), "migrate", "-v", "0"], check=True, env=env, cwd=ROOT
     )
     info = setup_game(args.questions, args.seconds)
-    server = subprocess.Popen(
-        [
-            PY,
-            "-m",
-            "uvicorn",
-            "wanlixing.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.port),
-            "--workers",
-            str(args.workers),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-            "--ws-max-size",
-            "65536",
-            "--ws",
-            args.ws,
-            "--ws-per-message-deflate",
-            "false",
-            "--ws-ping-interval",
-            str(args.ws_ping_interval),
-            "--no-access-log",
-            "--backlog",
-            "8192",
-            # A worker busy fanning out to thousands of sockets on a loaded machine may
-            # answer the supervisor's health check late; it is not dead.
-            "--timeout-worker-healthcheck",
-            "60",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    where = ["--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers)]
+    if args.server == "serve":
+        command = [str(ROOT / ".venv/bin/wanlixing"), "serve", *where, "--backlog", "8192"]
+        command += ["--ws-ping-interval", str(args.ws_ping_interval)]
+        command += ["--log-level", "warning", "--no-access-log"]
+    else:
+        command = [PY, "-m", "uvicorn", "wanlixing.asgi:application", *where]
+        command += ["--lifespan", "off", "--log-level", "warning", "--no-access-log"]
+        command += ["--ws-max-size", "65536", "--ws", args.ws, "--ws-per-message-deflate", "false"]
+        command += ["--ws-ping-interval", str(args.ws_ping_interval), "--backlog", "8192"]
+        # A worker busy fanning out to thousands of sockets on a loaded machine may
+        # answer the supervisor's health check late; it is not dead.
+        command += ["--timeout-worker-healthcheck", "60"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
     base_http = f"http://127.0.0.1:{args.port}"
     base_ws = f"ws://127.0.0.1:{args.port}"
     import urllib.request
@@ -668,6 +696,7 @@ def main() -> None:
 
     rconn = redis.Redis.from_url(args.redis_url)
     redis_cpu0 = sum(float(rconn.info("cpu")[k]) for k in ("used_cpu_sys", "used_cpu_user"))
+    overflows0 = listen_overflows()
 
     out: mp.Queue = mp.Queue()
     done = mp.Event()
@@ -706,7 +735,7 @@ def main() -> None:
     try:
         host_result = asyncio.run(run_host(args, info, base_ws, base_http, server))
     except BaseException:
-        server.kill()
+        stop_server(server)
         for p in procs:
             p.kill()
         raise
@@ -740,15 +769,11 @@ def main() -> None:
         try:
             game_finalise(game_key=info["key"])
         except Exception:
-            server.kill()
+            stop_server(server)
             raise
     stored = LiveAnswer.objects.filter(game=game).count()
 
-    server.send_signal(signal.SIGINT)
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    stop_server(server)
 
     joined = sum(r["joined"] for r in results)
     sent = sum(r["sent"] for r in results)
@@ -780,6 +805,7 @@ def main() -> None:
     figures = {
         "bench": "livequiz",
         "players": args.players,
+        "server": args.server,
         "workers": args.workers,
         "client_processes": args.processes,
         "questions": args.questions,
@@ -824,6 +850,10 @@ def main() -> None:
         "client_connects": sum(r["connects"] for r in results),
         "server_peak_rss_mb": round(peak_rss / 2**20, 1),
         "redis_cpu_s": round(redis_cpu1 - redis_cpu0, 1),
+        # Connections the kernel dropped because the accept queue was full (the phone's
+        # TCP stack retries after 1 s, 3 s, …): net.core.somaxconn caps the backlog.
+        "listen_overflows": listen_overflows() - overflows0,
+        "somaxconn": int(Path("/proc/sys/net/core/somaxconn").read_text()),
         "wall_s": round(game_wall, 1),
         "load_average_1m": os.getloadavg()[0],
         "load_average_at_start": load_at_start,
@@ -838,6 +868,7 @@ def main() -> None:
         figures["rejoin_p50_s"] = pct(rejoin_s, 50)
         figures["rejoin_p99_s"] = pct(rejoin_s, 99)
         figures["rejoin_max_s"] = round(max(rejoin_s), 3) if rejoin_s else None
+        figures["sockets_per_worker_after_kill"] = host_result.get("sockets_per_worker")
         figures["server_cpu_note"] = "survivors only" if killed_cpu != killed_cpu else ""
     print(json.dumps(figures, ensure_ascii=False))
     for key in rconn.scan_iter(f"{prefix}:*", count=1000):

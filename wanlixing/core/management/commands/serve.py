@@ -1,4 +1,8 @@
-"""Serve the platform over HTTP and WebSocket (uvicorn), optionally with a task worker thread."""
+"""Serve the platform over HTTP and WebSocket.
+
+One worker: uvicorn in this process, optionally with a task worker thread (`make run`).
+Several: gunicorn's pre-forking arbiter with uvicorn workers (wanlixing/core/server.py).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import logging
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.crypto import get_random_string
 
 log = logging.getLogger(__name__)
@@ -39,27 +43,54 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1, help="ASGI 工作进程数")
         parser.add_argument("--with-worker", action="store_true", help="在本进程内同时运行后台任务")
+        parser.add_argument("--backlog", type=int, default=2048, help="监听队列长度")
+        parser.add_argument(
+            "--ws-ping-interval", type=float, default=20.0, help="WebSocket 保活间隔（秒）"
+        )
+        parser.add_argument("--log-level", default="info")
+        parser.add_argument("--no-access-log", action="store_true", help="不记录访问日志")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import uvicorn
+        from wanlixing.core.server import ServeOptions, uvicorn_settings
 
+        workers = options["workers"]
+        if workers < 1:
+            raise CommandError("--workers 至少为 1。")
+        if options["ws_ping_interval"] <= 0:
+            raise CommandError("--ws-ping-interval 须大于 0。")
+        if options["with_worker"] and workers > 1:
+            raise CommandError(
+                "--with-worker 只能用于单个工作进程；多个工作进程时请另外运行 wanlixing worker。"
+            )
+        serve = ServeOptions(
+            host=options["host"],
+            port=options["port"],
+            workers=workers,
+            backlog=options["backlog"],
+            ws_ping_interval=options["ws_ping_interval"],
+            log_level=options["log_level"],
+            access_log=not options["no_access_log"],
+        )
         if options["with_worker"]:
             from wanlixing.core.periodic import start_scheduler_thread
 
             start_worker_thread()
             start_scheduler_thread()
             self.stdout.write("后台任务线程与定时任务已启动。")
-        self.stdout.write(f"万里行已启动：http://{options['host']}:{options['port']}/")
+        address = f"http://{serve.host}:{serve.port}/"
+        self.stdout.write(f"万里行已启动：{address}（{workers} 个工作进程）")
+        if workers > 1:
+            from wanlixing.core.server import run
+
+            run(serve)
+            return
+        import uvicorn
+
         uvicorn.run(
             "wanlixing.asgi:application",
-            host=options["host"],
-            port=options["port"],
-            workers=options["workers"],
-            lifespan="off",
-            proxy_headers=True,
-            log_level="info",
-            ws_max_size=64 * 1024,
-            # Frames are small JSON; per-connection compression would cost CPU on every
-            # frame sent to thousands of live-quiz phones and save almost nothing.
-            ws_per_message_deflate=False,
+            host=serve.host,
+            port=serve.port,
+            backlog=serve.backlog,
+            log_level=serve.log_level,
+            **uvicorn_settings(serve),
         )
