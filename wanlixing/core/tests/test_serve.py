@@ -21,10 +21,12 @@ from django.core.management import CommandError, call_command
     [
         ({"workers": 0}, "--workers 至少为 1"),
         ({"workers": 2, "with_worker": True}, "--with-worker 只能用于单个工作进程"),
+        ({"workers": 2}, "多个工作进程须共享 Redis"),
         ({"ws_ping_interval": 0}, "--ws-ping-interval 须大于 0"),
     ],
 )
-def test_bad_options_are_refused_in_chinese(options, message):
+def test_bad_options_are_refused_in_chinese(options, message, settings):
+    settings.REDIS_URL = "" if "Redis" in message else "redis://127.0.0.1:6379/14"
     with pytest.raises(CommandError, match=message):
         call_command("serve", **options)
 
@@ -68,6 +70,8 @@ def test_two_workers_share_one_address_and_a_dead_worker_is_replaced_at_once(tmp
         **os.environ,
         "WANLIXING_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # Required with several workers; /healthz itself does not touch Redis.
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "wanlixing.cli", "serve", "--workers", "2", "--port", str(port)],

@@ -10,6 +10,7 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.crypto import get_random_string
 
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             raise CommandError("--workers 至少为 1。")
         if options["ws_ping_interval"] <= 0:
             raise CommandError("--ws-ping-interval 须大于 0。")
+        if workers > 1 and not settings.REDIS_URL:
+            raise CommandError(
+                "多个工作进程须共享 Redis（直播答题、缓存、限流）：请设置 REDIS_URL，"
+                "或只用一个工作进程。"
+            )
         if options["with_worker"] and workers > 1:
             raise CommandError(
                 "--with-worker 只能用于单个工作进程；多个工作进程时请另外运行 wanlixing worker。"
