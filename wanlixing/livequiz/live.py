@@ -117,6 +117,12 @@ class Recent:
             self.items = {k: v for k, v in self.items.items() if v[1] > now}
         self.items[key] = (value, now + self.seconds)
 
+    def forget(self, key: str) -> None:
+        self.items.pop(key, None)
+
+    def clear(self) -> None:
+        self.items.clear()
+
 
 _pins = Recent(30)
 # A phone's ``hello`` (title, teams, status) is only a greeting: the ``state`` frame that
@@ -151,7 +157,7 @@ async def game_state_for_greeting(game_key: str) -> dict[str, str]:
 def game_forget(game_key: str) -> None:
     """Drop what this process remembers about a game (its last local socket has gone)."""
     _questions.pop(game_key, None)
-    _greetings.items.pop(game_key, None)
+    _greetings.forget(game_key)
     for key in [k for k in _ack_tails if k[0] == game_key]:
         del _ack_tails[key]
 
@@ -439,8 +445,8 @@ _batchers: dict[int, AnswerBatcher] = {}
 
 def reset_for_tests() -> None:
     _questions.clear()
-    _pins.items.clear()
-    _greetings.items.clear()
+    _pins.clear()
+    _greetings.clear()
     _batchers.clear()
     _ack_tails.clear()
 

@@ -48,7 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ws-ping-interval", type=float, default=20.0, help="WebSocket 保活间隔（秒）"
         )
-        parser.add_argument("--log-level", default="info")
+        parser.add_argument(
+            "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+        )
         parser.add_argument("--no-access-log", action="store_true", help="不记录访问日志")
 
     def handle(self, *args: Any, **options: Any) -> None:
